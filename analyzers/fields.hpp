@@ -1,0 +1,100 @@
+/// @brief The field schema: every Xapian prefix, value slot and weight, declared once for the indexer and the query parser.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace trialsearch {
+
+/// Bump when terms, prefixes, slots or analysis change: a database built with another version
+/// is refused with a message that says to reindex.
+inline constexpr std::string_view kSchemaVersion = "trialsearch-schema-1";
+
+enum class FieldKind {
+  Text,    ///< free text: analysed, positional, field-prefixed and (if in_free_text) unprefixed too
+  Filter,  ///< boolean filter term: one normalised value per term, no wdf
+  Id,      ///< unique id term (one per document)
+};
+
+struct FieldSpec {
+  std::string_view name;         ///< canonical field name, shown in --explain
+  std::string_view query_names;  ///< space-separated names accepted as `name:` in queries
+  std::string_view prefix;       ///< Xapian term prefix; nothing else in the code spells one
+  FieldKind kind;
+  unsigned weight;    ///< wdf increment for Text fields (ClinicalTrials.gov weights x10)
+  bool in_free_text;  ///< Text fields also indexed without prefix for unfielded search
+};
+
+// clang-format off
+inline constexpr std::array kFields{
+  //          name              query names                   prefix  kind               weight free
+  FieldSpec{"id",              "id nct",                     "Q",    FieldKind::Id,     0, false},
+  FieldSpec{"title",           "title",                      "S",    FieldKind::Text,   9, true},
+  FieldSpec{"condition",       "condition cond",             "XC",   FieldKind::Text,   8, true},
+  FieldSpec{"intervention",    "intervention drug",          "XI",   FieldKind::Text,   8, true},
+  FieldSpec{"keyword",         "keyword",                    "K",    FieldKind::Text,   6, true},
+  FieldSpec{"outcome",         "outcome",                    "XO",   FieldKind::Text,   5, true},
+  FieldSpec{"summary",         "summary description",        "XB",   FieldKind::Text,   4, true},
+  FieldSpec{"sponsor",         "sponsor",                    "XSP",  FieldKind::Text,   4, true},
+  FieldSpec{"other-id",        "other-id",                   "XID",  FieldKind::Text,   4, true},
+  FieldSpec{"mesh",            "mesh",                       "XM",   FieldKind::Text,   3, true},
+  FieldSpec{"site",            "site location facility",     "XL",   FieldKind::Text,   3, true},
+  FieldSpec{"city",            "city",                       "XCI",  FieldKind::Text,   3, false},
+  FieldSpec{"eligibility",     "eligibility criteria",       "XE",   FieldKind::Text,   2, true},
+  FieldSpec{"status",          "status",                     "XST",  FieldKind::Filter, 0, false},
+  FieldSpec{"phase",           "phase",                      "XPH",  FieldKind::Filter, 0, false},
+  FieldSpec{"type",            "type",                       "XTY",  FieldKind::Filter, 0, false},
+  FieldSpec{"sex",             "sex",                        "XSX",  FieldKind::Filter, 0, false},
+  FieldSpec{"healthy",         "healthy",                    "XHV",  FieldKind::Filter, 0, false},
+  FieldSpec{"age-group",       "age-group",                  "XAG",  FieldKind::Filter, 0, false},
+  FieldSpec{"country",         "country",                    "XCO",  FieldKind::Filter, 0, false},
+  FieldSpec{"sponsor-class",   "sponsor-class",              "XSC",  FieldKind::Filter, 0, false},
+  FieldSpec{"has-results",     "has-results",                "XRS",  FieldKind::Filter, 0, false},
+  FieldSpec{"drug-name",       "drug-name",                  "XDN",  FieldKind::Filter, 0, false},
+  FieldSpec{"drug-code",       "drug-code",                  "XDC",  FieldKind::Filter, 0, false},
+  FieldSpec{"mesh-term",       "mesh-term",                  "XMT",  FieldKind::Filter, 0, false},
+  FieldSpec{"mesh-id",         "mesh-id",                    "XMI",  FieldKind::Filter, 0, false},
+};
+// clang-format on
+
+/// The spec of a field by canonical name; throws std::logic_error for a name not in kFields
+/// (a programming error, not user input).
+const FieldSpec& field(std::string_view name);
+
+/// The spec for a name a user typed before a colon (`cond`, `drug`...), if any.
+std::optional<FieldSpec> field_by_query_name(std::string_view name);
+
+/// Builds a term the way Xapian's QueryParser does: prefix + value, with a ':' between them
+/// when the value starts with an upper-case letter and the prefix is not empty.
+std::string make_term(std::string_view prefix, std::string_view value);
+
+/// Value slots. The numbers are part of the schema version.
+enum Slot : unsigned {
+  kSlotStartDate = 0,         ///< sortable_serialise(YYYYMMDD)
+  kSlotPrimaryCompletion = 1,
+  kSlotCompletionDate = 2,
+  kSlotFirstPosted = 3,
+  kSlotLastUpdate = 4,
+  kSlotEnrollment = 5,        ///< sortable_serialise(count)
+  kSlotMinAgeDays = 6,        ///< sortable_serialise(days), 0 when absent
+  kSlotMaxAgeDays = 7,        ///< sortable_serialise(days), 1e6 when absent
+  kSlotCoords = 8,            ///< Xapian::LatLongCoords of every site with coordinates
+  kSlotContentHash = 9,       ///< hex digest of the record's content, for cheap upserts
+  kSlotFacetStatus = 10,      ///< facet values: normalised filter values, '\x1f'-separated
+  kSlotFacetPhase = 11,
+  kSlotFacetCountry = 12,
+  kSlotFacetType = 13,
+  kSlotFacetSponsorClass = 14,
+};
+
+/// Separator between several facet values in one slot.
+inline constexpr char kFacetSeparator = '\x1f';
+
+/// Normalises a filter value the same way at index and query time: folded (lower case, no
+/// accents), every run of characters other than letters and digits turned into one '_'.
+/// "Not yet recruiting" -> "not_yet_recruiting"; "United States" -> "united_states".
+std::string filter_value(std::string_view text);
+
+}  // namespace trialsearch

@@ -1,0 +1,12 @@
+# trialsearch_target_defaults(target): C++20, warnings, optional -Werror and sanitizers.
+function(trialsearch_target_defaults target)
+  target_compile_features(${target} PUBLIC cxx_std_20)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor)
+  if(TRIALSEARCH_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  if(TRIALSEARCH_SANITIZE)
+    target_compile_options(${target} PUBLIC -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+    target_link_options(${target} PUBLIC -fsanitize=address,undefined)
+  endif()
+endfunction()

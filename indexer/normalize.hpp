@@ -1,0 +1,48 @@
+/// @brief Shared value normalisation for readers: statuses, phases, dates, ages, sexes into the Trial model's spelling.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "indexer/trial.hpp"
+
+namespace trialsearch {
+
+/// "Active, not recruiting" / "ACTIVE_NOT_RECRUITING" / "active-not recruiting" -> "ACTIVE_NOT_RECRUITING".
+/// "Unknown status" -> "UNKNOWN". Empty in, empty out.
+std::string normalize_enum(std::string_view text);
+
+/// Overall status in API v2 spelling (normalize_enum plus the legacy "Unknown status").
+std::string normalize_status(std::string_view text);
+
+/// "Phase 1/Phase 2" -> {PHASE1, PHASE2}; "PHASE2" -> {PHASE2}; "N/A" -> {NA};
+/// "Early Phase 1" -> {EARLY_PHASE1}; "Phase Ib/II" -> {PHASE1, PHASE2}; "Phase 4" -> {PHASE4}.
+std::vector<std::string> normalize_phases(std::string_view text);
+
+/// Dates in any of the registry's spellings ("2023-09-13", "2023-09", "June 1, 2024",
+/// "June 2024", "Oct 14, 2022") -> "YYYY-MM-DD" or "YYYY-MM". Unparseable -> empty.
+std::string normalize_date(std::string_view text);
+
+/// Days since 0000-01-01 of an ISO date from normalize_date, as a sortable number
+/// (YYYYMMDD with day 01 for month-only dates). nullopt for empty or invalid.
+std::optional<int> date_number(std::string_view iso);
+
+/// "18 Years", "6 Months", "N/A", "16 Years old" -> AgeLimit with days (years*365, months*30,
+/// weeks*7, days, hours/24 rounded down). "N/A" and empty give no days.
+AgeLimit parse_age(std::string_view text);
+
+/// "All"/"Both" -> ALL, "Female" -> FEMALE, "Male" -> MALE.
+std::string normalize_sex(std::string_view text);
+
+/// Trims ASCII white space at both ends.
+std::string_view trim(std::string_view text);
+
+/// Collapses every run of white space into one space and trims.
+std::string collapse_space(std::string_view text);
+
+/// True for "NCT" + 8 digits (case-insensitive).
+bool is_nct_id(std::string_view text);
+
+}  // namespace trialsearch

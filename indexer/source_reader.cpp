@@ -1,0 +1,275 @@
+#include "indexer/source_reader.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <system_error>
+
+#include <fmt/format.h>
+
+#include "indexer/format_readers.hpp"
+#include "indexer/normalize.hpp"
+
+namespace trialsearch {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t kHeadBytes = 64 * 1024;
+constexpr la_int64_t kMaxEntryBytes = 1LL << 30;  // refuse absurd archive entries (zip bombs)
+
+std::string_view skip_bom_and_space(std::string_view s) {
+  if (s.starts_with("\xef\xbb\xbf")) s.remove_prefix(3);
+  return trim(s);
+}
+
+// The first line of `s` and whether it is a whole one-line JSON object.
+bool first_line_is_object(std::string_view s, std::string_view* rest) {
+  auto nl = s.find('\n');
+  std::string_view line = trim(s.substr(0, nl));
+  *rest = nl == std::string_view::npos ? std::string_view{} : s.substr(nl + 1);
+  return line.size() > 2 && line.front() == '{' && line.back() == '}';
+}
+
+void read_lines(std::istream& in, Origin origin, TrialSink& sink, ReadCounts& counts) {
+  std::string line;
+  std::size_t n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    counts.bytes += line.size() + 1;
+    if (trim(line).empty()) continue;
+    origin.line = n;
+    read_json(line, origin, sink);
+  }
+}
+
+void read_lines(std::string_view content, Origin origin, TrialSink& sink) {
+  std::size_t n = 0;
+  while (!content.empty()) {
+    auto nl = content.find('\n');
+    std::string_view line = content.substr(0, nl);
+    content = nl == std::string_view::npos ? std::string_view{} : content.substr(nl + 1);
+    ++n;
+    if (trim(line).empty()) continue;
+    origin.line = n;
+    read_json(line, origin, sink);
+  }
+}
+
+struct ArchiveDeleter {
+  void operator()(archive* a) const { archive_read_free(a); }
+};
+using ArchivePtr = std::unique_ptr<archive, ArchiveDeleter>;
+
+ArchivePtr new_zip_reader() {
+  ArchivePtr a(archive_read_new());
+  archive_read_support_format_zip(a.get());
+  return a;
+}
+
+// Reads every entry of an opened archive. `file` names the archive in messages.
+void read_archive(archive* a, const std::string& file, TrialSink& sink, ReadCounts& counts) {
+  archive_entry* entry = nullptr;
+  for (;;) {
+    int r = archive_read_next_header(a, &entry);
+    if (r == ARCHIVE_EOF) return;
+    Origin origin;
+    origin.file = file;
+    if (r < ARCHIVE_WARN) {
+      sink.skipped(origin, fmt::format("corrupt zip archive: {}", archive_error_string(a)
+                                                                      ? archive_error_string(a)
+                                                                      : "unreadable header"));
+      return;
+    }
+    const char* name = archive_entry_pathname(entry);
+    origin.entry = name ? name : "?";
+    if (archive_entry_filetype(entry) != AE_IFREG) continue;
+    ++counts.inputs;
+    la_int64_t size = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : -1;
+    if (size > kMaxEntryBytes) {
+      sink.skipped(origin, fmt::format("archive entry too large ({} bytes)", size));
+      continue;
+    }
+    std::string content;
+    if (size > 0) content.reserve(static_cast<std::size_t>(size));
+    char buffer[64 * 1024];
+    bool failed = false;
+    for (;;) {
+      la_ssize_t n = archive_read_data(a, buffer, sizeof buffer);
+      if (n == 0) break;
+      if (n < 0) {
+        sink.skipped(origin, fmt::format("corrupt archive entry: {}", archive_error_string(a)
+                                                                          ? archive_error_string(a)
+                                                                          : "read error"));
+        failed = true;
+        break;
+      }
+      content.append(buffer, static_cast<std::size_t>(n));
+      if (static_cast<la_int64_t>(content.size()) > kMaxEntryBytes) {
+        sink.skipped(origin, "archive entry too large");
+        failed = true;
+        break;
+      }
+    }
+    if (failed) {
+      if (archive_errno(a) == ARCHIVE_FATAL) return;
+      continue;
+    }
+    counts.bytes += content.size();
+    read_buffer(content, origin, sink);
+  }
+}
+
+void read_zip_file(const std::string& path, TrialSink& sink, ReadCounts& counts) {
+  ArchivePtr a = new_zip_reader();
+  if (archive_read_open_filename(a.get(), path.c_str(), 1 << 20) != ARCHIVE_OK) {
+    Origin origin;
+    origin.file = path;
+    sink.skipped(origin, fmt::format("cannot open zip archive: {}", archive_error_string(a.get())
+                                                                        ? archive_error_string(a.get())
+                                                                        : "unknown error"));
+    return;
+  }
+  read_archive(a.get(), path, sink, counts);
+}
+
+void read_file(const std::string& path, TrialSink& sink, ReadCounts& counts) {
+  Origin origin;
+  origin.file = path;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    sink.skipped(origin, "cannot open file");
+    return;
+  }
+  std::string head(kHeadBytes, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  InputFormat format = detect_format(head);
+  if (format == InputFormat::Zip) {
+    ++counts.inputs;
+    in.close();
+    read_zip_file(path, sink, counts);
+    return;
+  }
+  ++counts.inputs;
+  if (format == InputFormat::Ndjson) {
+    // Stream by line: an NDJSON export can be far larger than memory.
+    in.clear();
+    in.seekg(0);
+    read_lines(in, origin, sink, counts);
+    return;
+  }
+  std::string content = std::move(head);
+  if (in) {
+    std::error_code ec;
+    auto size = fs::file_size(path, ec);
+    if (!ec) content.reserve(static_cast<std::size_t>(size));
+    char buffer[1 << 16];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0)
+      content.append(buffer, static_cast<std::size_t>(in.gcount()));
+  }
+  if (in.bad()) {
+    sink.skipped(origin, "read error");
+    return;
+  }
+  counts.bytes += content.size();
+  read_buffer(content, origin, sink);
+}
+
+void read_stdin(TrialSink& sink, ReadCounts& counts) {
+  Origin origin;
+  origin.file = "<stdin>";
+  ++counts.inputs;
+  read_lines(std::cin, origin, sink, counts);
+}
+
+}  // namespace
+
+InputFormat detect_format(std::string_view head) {
+  if (head.starts_with("PK\x03\x04") || head.starts_with("PK\x05\x06")) return InputFormat::Zip;
+  std::string_view s = skip_bom_and_space(head);
+  if (s.empty()) return InputFormat::Unknown;
+  if (s.front() == '{') {
+    std::string_view rest;
+    if (first_line_is_object(s, &rest) && !trim(rest).empty() && trim(rest).front() == '{')
+      return InputFormat::Ndjson;
+    return InputFormat::JsonV2;
+  }
+  if (s.front() == '[') return InputFormat::JsonV2;
+  if (s.front() == '<') return InputFormat::Xml;
+  if (head.find('\0') != std::string_view::npos) return InputFormat::Unknown;
+  return InputFormat::PageText;
+}
+
+void read_buffer(std::string_view content, const Origin& origin, TrialSink& sink) {
+  switch (detect_format(content.substr(0, kHeadBytes))) {
+    case InputFormat::JsonV2:
+      read_json(content, origin, sink);
+      return;
+    case InputFormat::Ndjson:
+      read_lines(content, origin, sink);
+      return;
+    case InputFormat::Xml:
+      read_xml(content, origin, sink);
+      return;
+    case InputFormat::PageText:
+      read_page_text(content, origin, sink);
+      return;
+    case InputFormat::Zip: {
+      ArchivePtr a = new_zip_reader();
+      if (archive_read_open_memory(a.get(), content.data(), content.size()) != ARCHIVE_OK) {
+        sink.skipped(origin, "cannot open nested zip archive");
+        return;
+      }
+      ReadCounts ignored;
+      read_archive(a.get(), describe(origin), sink, ignored);
+      return;
+    }
+    case InputFormat::Unknown:
+      sink.skipped(origin, content.empty() ? "empty input" : "not a trial record (binary or unknown format)");
+      return;
+  }
+}
+
+ReadCounts read_sources(const std::vector<std::string>& sources, TrialSink& sink) {
+  ReadCounts counts;
+  for (const auto& source : sources) {
+    if (source == "-") {
+      read_stdin(sink, counts);
+      continue;
+    }
+    std::error_code ec;
+    auto status = fs::status(source, ec);
+    if (ec || !fs::exists(status)) {
+      Origin origin;
+      origin.file = source;
+      sink.skipped(origin, "no such file or directory");
+      continue;
+    }
+    if (fs::is_directory(status)) {
+      std::vector<std::string> files;
+      for (auto it = fs::recursive_directory_iterator(
+               source, fs::directory_options::skip_permission_denied, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_regular_file(ec)) files.push_back(it->path().string());
+      }
+      if (ec) {
+        Origin origin;
+        origin.file = source;
+        sink.skipped(origin, fmt::format("cannot read folder: {}", ec.message()));
+      }
+      std::sort(files.begin(), files.end());
+      for (const auto& f : files) read_file(f, sink, counts);
+      continue;
+    }
+    read_file(source, sink, counts);
+  }
+  return counts;
+}
+
+}  // namespace trialsearch

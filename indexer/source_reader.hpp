@@ -1,0 +1,34 @@
+/// @brief Reads every source a user can name (files, folders, zip archives, stdin), detects each input's format by content and dispatches to the format readers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "indexer/trial_sink.hpp"
+
+namespace trialsearch {
+
+/// What a reading pass saw.
+struct ReadCounts {
+  std::uint64_t inputs = 0;  ///< files and archive entries examined
+  std::uint64_t bytes = 0;   ///< bytes of input read
+};
+
+/// Input formats, as detected from content (never from the file name).
+enum class InputFormat { JsonV2, Ndjson, Xml, PageText, Zip, Unknown };
+
+/// Detects the format of an input from its first bytes (and, for JSON, the first line).
+InputFormat detect_format(std::string_view head);
+
+/// Reads each source: a file, a folder (recursively, in sorted order), a zip archive (each
+/// entry by content), or "-" for NDJSON on standard input. Large NDJSON inputs are streamed by
+/// line, never loaded whole. Unreadable sources and entries are reported through
+/// sink.skipped(); nothing throws for bad input.
+ReadCounts read_sources(const std::vector<std::string>& sources, TrialSink& sink);
+
+/// Reads one in-memory input of any format (used for archive entries and by the fuzzers).
+void read_buffer(std::string_view content, const Origin& origin, TrialSink& sink);
+
+}  // namespace trialsearch

@@ -1,0 +1,57 @@
+/// @brief Test helpers: where the shared data, the corpus and the binary are; temporary folders; running the CLI.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "indexer/trial_sink.hpp"
+
+namespace trialsearch::test {
+
+std::filesystem::path source_dir();
+std::filesystem::path shared_data_dir();  ///< ../shared/data
+std::filesystem::path seeds_dir();        ///< ../shared/seeds
+std::filesystem::path corpus_dir();       ///< corpus/ in the repository
+std::string binary();                     ///< path of the built trialsearch
+
+/// A fresh temporary folder, removed with everything in it on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  std::string str() const { return path_.string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+/// Runs `trialsearch ARGS...` (each argument shell-quoted) with optional stdin text and
+/// environment assignments ("NAME=value"), capturing stdout, stderr and the exit code.
+CommandResult run_cli(const std::vector<std::string>& args, const std::string& stdin_text = {},
+                      const std::vector<std::string>& env = {});
+
+/// A sink that keeps everything it is given.
+class CollectingSink : public TrialSink {
+ public:
+  void trial(Trial&& t) override { trials.push_back(std::move(t)); }
+  void skipped(const Origin& where, std::string_view reason) override {
+    skips.push_back(describe(where) + ": " + std::string(reason));
+  }
+  std::vector<Trial> trials;
+  std::vector<std::string> skips;
+};
+
+/// Reads a whole file.
+std::string read_file(const std::filesystem::path& path);
+
+}  // namespace trialsearch::test
