@@ -254,6 +254,16 @@ AgeLimit parse_age(std::string_view text) {
   return age;
 }
 
+std::vector<std::string> derive_std_ages(const AgeLimit& minimum, const AgeLimit& maximum) {
+  int lo = minimum.days.value_or(0);
+  int hi = maximum.days.value_or(1'000'000);
+  std::vector<std::string> out;
+  if (lo < 18 * 365) out.emplace_back("CHILD");
+  if (lo < 65 * 365 && hi >= 18 * 365) out.emplace_back("ADULT");
+  if (hi >= 65 * 365) out.emplace_back("OLDER_ADULT");
+  return out;
+}
+
 std::string normalize_sex(std::string_view text) {
   std::string s = normalize_enum(text);
   if (s == "BOTH") return "ALL";

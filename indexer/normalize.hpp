@@ -33,6 +33,10 @@ std::optional<int> date_number(std::string_view iso);
 /// weeks*7, days, hours/24 rounded down). "N/A" and empty give no days.
 AgeLimit parse_age(std::string_view text);
 
+/// The registry's standard age groups overlapping [min, max]: CHILD (birth-17 years),
+/// ADULT (18-64), OLDER_ADULT (65+). A missing limit is open-ended.
+std::vector<std::string> derive_std_ages(const AgeLimit& minimum, const AgeLimit& maximum);
+
 /// "All"/"Both" -> ALL, "Female" -> FEMALE, "Male" -> MALE.
 std::string normalize_sex(std::string_view text);
 

@@ -84,6 +84,8 @@ struct Trial {
   std::vector<std::string> condition_mesh_ancestors;
   std::vector<std::string> intervention_mesh;
   std::vector<std::string> intervention_mesh_ancestors;
+  std::vector<std::string> condition_mesh_ids;  ///< MeSH descriptor ids (D008180) when given
+  std::vector<std::string> intervention_mesh_ids;
 
   std::vector<Intervention> interventions;
   std::vector<ArmGroup> arm_groups;
