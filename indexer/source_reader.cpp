@@ -188,6 +188,13 @@ void read_stdin(TrialSink& sink, ReadCounts& counts) {
   read_lines(std::cin, origin, sink, counts);
 }
 
+// Inside folders, hidden files and Markdown notes (a corpus README) are not records. A file
+// named on the command line is always read.
+bool is_documentation(const fs::path& path) {
+  std::string name = path.filename().string();
+  return name.starts_with(".") || path.extension() == ".md";
+}
+
 }  // namespace
 
 InputFormat detect_format(std::string_view head) {
@@ -256,7 +263,7 @@ ReadCounts read_sources(const std::vector<std::string>& sources, TrialSink& sink
       for (auto it = fs::recursive_directory_iterator(
                source, fs::directory_options::skip_permission_denied, ec);
            !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file(ec)) files.push_back(it->path().string());
+        if (it->is_regular_file(ec) && !is_documentation(it->path())) files.push_back(it->path().string());
       }
       if (ec) {
         Origin origin;

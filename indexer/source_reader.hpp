@@ -22,7 +22,8 @@ enum class InputFormat { JsonV2, Ndjson, Xml, PageText, Zip, Unknown };
 /// Detects the format of an input from its first bytes (and, for JSON, the first line).
 InputFormat detect_format(std::string_view head);
 
-/// Reads each source: a file, a folder (recursively, in sorted order), a zip archive (each
+/// Reads each source: a file, a folder (recursively, in sorted order, leaving out hidden
+/// files and Markdown notes), a zip archive (each
 /// entry by content), or "-" for NDJSON on standard input. Large NDJSON inputs are streamed by
 /// line, never loaded whole. Unreadable sources and entries are reported through
 /// sink.skipped(); nothing throws for bad input.
