@@ -1,0 +1,70 @@
+/// @brief Turns what a user types into a Xapian query: QueryParser set up from the schema table, the same folding and drug-code canonicalisation as the indexer, synonyms, ranges, filters.
+#pragma once
+
+#include <xapian.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace trialsearch {
+
+/// Structured filters (the search/similar flags). Values are matched like `field:value`.
+struct SearchFilters {
+  std::vector<std::string> status;   ///< any of these
+  std::vector<std::string> phase;    ///< any of these ("2", "1/2", "PHASE2")
+  std::vector<std::string> type;
+  std::vector<std::string> country;
+  std::vector<std::string> sex;      ///< trials open to this sex: "female" matches ALL and FEMALE
+  std::optional<int> age_years;      ///< trials whose age limits include this age
+  bool healthy = false;              ///< only trials accepting healthy volunteers
+  std::string since;                 ///< last update on or after this date (YYYY[-MM[-DD]])
+
+  bool empty() const {
+    return status.empty() && phase.empty() && type.empty() && country.empty() && sex.empty() &&
+           !age_years && !healthy && since.empty();
+  }
+};
+
+/// How unfielded words combine.
+enum class MatchMode {
+  All,      ///< every word must match
+  Any,      ///< any word may match
+  Relaxed,  ///< trials matching every word first, then partial matches ranked lower
+};
+
+class TrialQueryParser {
+ public:
+  /// The database supplies synonyms, spelling data and term existence for code rewriting.
+  explicit TrialQueryParser(const Xapian::Database& db);
+  ~TrialQueryParser();
+  TrialQueryParser(const TrialQueryParser&) = delete;
+  TrialQueryParser& operator=(const TrialQueryParser&) = delete;
+
+  /// Parses a query string (AND OR NOT, parentheses, "phrases", trailing wildcards, field:value,
+  /// ranges start:2023..2025 updated:2025-01-01.. enrollment:100..500). Throws UsageError with a
+  /// one-line message on a syntax error. An empty query matches every trial.
+  Xapian::Query parse(std::string_view text, MatchMode mode = MatchMode::Relaxed) const;
+
+  /// The query string as the QueryParser sees it: folded, codes canonicalised.
+  std::string normalise(std::string_view text) const;
+
+  /// A filter query for the flags (Query::MatchAll when there are none). Throws UsageError for
+  /// an unparseable --since date.
+  Xapian::Query filter(const SearchFilters& filters) const;
+
+  /// A spelling correction for the last parse() when the database has one, else empty.
+  std::string corrected() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// The filter term for `field:value` as the indexer writes it; for phases, "2" and "phase 2"
+/// both give the PHASE2 term. Exposed for the schema-consistency tests.
+std::string filter_term(std::string_view field_name, std::string_view value);
+
+}  // namespace trialsearch
