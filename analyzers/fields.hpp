@@ -21,6 +21,7 @@ enum class FieldKind {
 struct FieldSpec {
   std::string_view name;         ///< canonical field name, shown in --explain
   std::string_view query_names;  ///< space-separated names accepted as `name:` in queries
+                                 ///< (letters only: QueryParser splits a name at a hyphen)
   std::string_view prefix;       ///< Xapian term prefix; nothing else in the code spells one
   FieldKind kind;
   unsigned weight;    ///< wdf increment for Text fields (ClinicalTrials.gov weights x10)
@@ -38,7 +39,7 @@ inline constexpr std::array kFields{
   FieldSpec{"outcome",         "outcome",                    "XO",   FieldKind::Text,   5, true},
   FieldSpec{"summary",         "summary description",        "XB",   FieldKind::Text,   4, true},
   FieldSpec{"sponsor",         "sponsor",                    "XSP",  FieldKind::Text,   4, true},
-  FieldSpec{"other-id",        "other-id",                   "XID",  FieldKind::Text,   4, true},
+  FieldSpec{"other-id",        "otherid",                    "XID",  FieldKind::Text,   4, true},
   FieldSpec{"mesh",            "mesh",                       "XM",   FieldKind::Text,   3, true},
   FieldSpec{"site",            "site location facility",     "XL",   FieldKind::Text,   3, true},
   FieldSpec{"city",            "city",                       "XCI",  FieldKind::Text,   3, false},
@@ -48,14 +49,14 @@ inline constexpr std::array kFields{
   FieldSpec{"type",            "type",                       "XTY",  FieldKind::Filter, 0, false},
   FieldSpec{"sex",             "sex",                        "XSX",  FieldKind::Filter, 0, false},
   FieldSpec{"healthy",         "healthy",                    "XHV",  FieldKind::Filter, 0, false},
-  FieldSpec{"age-group",       "age-group",                  "XAG",  FieldKind::Filter, 0, false},
+  FieldSpec{"age-group",       "agegroup",                   "XAG",  FieldKind::Filter, 0, false},
   FieldSpec{"country",         "country",                    "XCO",  FieldKind::Filter, 0, false},
-  FieldSpec{"sponsor-class",   "sponsor-class",              "XSC",  FieldKind::Filter, 0, false},
-  FieldSpec{"has-results",     "has-results",                "XRS",  FieldKind::Filter, 0, false},
-  FieldSpec{"drug-name",       "drug-name",                  "XDN",  FieldKind::Filter, 0, false},
-  FieldSpec{"drug-code",       "drug-code",                  "XDC",  FieldKind::Filter, 0, false},
-  FieldSpec{"mesh-term",       "mesh-term",                  "XMT",  FieldKind::Filter, 0, false},
-  FieldSpec{"mesh-id",         "mesh-id",                    "XMI",  FieldKind::Filter, 0, false},
+  FieldSpec{"sponsor-class",   "sponsorclass",               "XSC",  FieldKind::Filter, 0, false},
+  FieldSpec{"has-results",     "results",                    "XRS",  FieldKind::Filter, 0, false},
+  FieldSpec{"drug-name",       "drugname",                   "XDN",  FieldKind::Filter, 0, false},
+  FieldSpec{"drug-code",       "drugcode",                   "XDC",  FieldKind::Filter, 0, false},
+  FieldSpec{"mesh-term",       "meshterm",                   "XMT",  FieldKind::Filter, 0, false},
+  FieldSpec{"mesh-id",         "meshid",                     "XMI",  FieldKind::Filter, 0, false},
 };
 // clang-format on
 

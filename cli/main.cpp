@@ -30,6 +30,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "trialsearch 0.1.0");
   int exit_code = kExitOk;
+  cli::setup_index(app, exit_code);
+  cli::setup_search(app, exit_code);
+  cli::setup_show(app, exit_code);
+  cli::setup_stats(app, exit_code);
   cli::setup_validate(app, exit_code);
 
   try {

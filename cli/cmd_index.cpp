@@ -1,0 +1,78 @@
+// trialsearch index: read sources into the database.
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "indexer/db_path.hpp"
+#include "indexer/errors.hpp"
+#include "indexer/index_writer.hpp"
+
+namespace trialsearch::cli {
+namespace {
+
+struct IndexCommandOptions {
+  DbOptions db;
+  std::vector<std::string> sources;
+  std::vector<std::string> lexicons;
+  bool json = false;
+  bool quiet = false;
+  unsigned threads = 0;
+  double wait = 0;
+};
+
+int run_index(const IndexCommandOptions& o) {
+  IndexOptions options;
+  options.db_path = resolve_db_path(o.db.db);
+  options.lexicons = o.lexicons;
+  options.threads = o.threads;
+  options.wait_seconds = o.wait;
+  const bool tty = isatty(STDERR_FILENO) && !o.quiet;
+  IndexCallbacks callbacks;
+  callbacks.skipped = [&](std::string_view message) {
+    if (!o.quiet) fmt::print(stderr, "{}trialsearch: {}\n", tty ? "\r\033[K" : "", message);
+  };
+  if (tty) {
+    callbacks.progress = [](const IndexProgress& p) {
+      double rate = p.seconds > 0 ? p.records / p.seconds : 0;
+      fmt::print(stderr, "\r\033[Kindexing: {} records, {:.0f} records/s, {:.1f} s", p.records, rate,
+                 p.seconds);
+      std::fflush(stderr);
+    };
+  }
+  IndexSummary s = index_sources(o.sources, options, callbacks);
+  if (tty) fmt::print(stderr, "\r\033[K");
+  if (!o.quiet) {
+    fmt::print(stderr,
+               "indexed {} into {}: {} read, {} added, {} replaced, {} unchanged, {} skipped; "
+               "{} documents; {:.1f} s\n",
+               s.inputs == 1 ? "1 input" : fmt::format("{} inputs", s.inputs), options.db_path,
+               s.read, s.added, s.replaced, s.unchanged, s.skipped, s.documents, s.seconds);
+    for (const auto& [reason, n] : s.skip_reasons) fmt::print(stderr, "  skipped {}x: {}\n", n, reason);
+  }
+  if (o.json) fmt::print("{}\n", summary_to_json(s));
+  return s.skipped ? kExitPartial : kExitOk;
+}
+
+}  // namespace
+
+void setup_index(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<IndexCommandOptions>();
+  auto* sub = app.add_subcommand("index", "Read trial records into the database (adds, replaces, skips unchanged)");
+  add_db_option(*sub, o->db);
+  sub->add_option("sources", o->sources,
+                  "files, folders, zip archives, or - for NDJSON on standard input")
+      ->required();
+  sub->add_option("--lexicon", o->lexicons,
+                  "import drug aliases: DrugBank open vocabulary CSV, Drugs@FDA products TSV, or an aliases.tsv");
+  sub->add_flag("--json", o->json, "print the summary as JSON on stdout");
+  sub->add_flag("-q,--quiet", o->quiet, "no progress, no per-record messages, no summary on stderr");
+  sub->add_option("--threads", o->threads, "document builder threads (default: one per core)");
+  sub->add_option("--wait", o->wait, "seconds to wait for another writer's lock (default 0: fail at once)");
+  sub->callback([o, &exit_code] { exit_code = run_index(*o); });
+}
+
+}  // namespace trialsearch::cli

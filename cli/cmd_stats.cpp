@@ -1,0 +1,50 @@
+// trialsearch stats: what the database holds.
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "indexer/db_path.hpp"
+#include "query/db_stats.hpp"
+#include "query/trial_database.hpp"
+
+namespace trialsearch::cli {
+namespace {
+
+struct StatsOptions {
+  DbOptions db;
+  bool json = false;
+};
+
+int run_stats(const StatsOptions& o) {
+  std::string path = resolve_db_path(o.db.db);
+  DbStats s = with_database(path, [&](const Xapian::Database& db) { return database_stats(db, path); });
+  if (o.json) {
+    fmt::print("{}\n", stats_to_json(s));
+    return 0;
+  }
+  fmt::print("database     {}\n", path);
+  fmt::print("documents    {}\n", s.documents);
+  fmt::print("schema       {}\n", s.schema);
+  fmt::print("built        {}\n", s.built);
+  fmt::print("sources      {}\n", s.sources_json);
+  fmt::print("size on disk {:.1f} MB\n", s.size_bytes / 1e6);
+  fmt::print("aliases      {} groups, {} links; {} synonym keys\n", s.alias_groups, s.alias_links, s.synonym_keys);
+  fmt::print("by status\n");
+  for (const auto& [k, v] : s.by_status) fmt::print("  {:<28}{}\n", k, v);
+  fmt::print("by phase\n");
+  for (const auto& [k, v] : s.by_phase) fmt::print("  {:<28}{}\n", k, v);
+  return 0;
+}
+
+}  // namespace
+
+void setup_stats(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<StatsOptions>();
+  auto* sub = app.add_subcommand("stats", "Show what the database holds");
+  add_db_option(*sub, o->db);
+  sub->add_flag("--json", o->json, "one JSON object");
+  sub->callback([o, &exit_code] { exit_code = run_stats(*o); });
+}
+
+}  // namespace trialsearch::cli

@@ -1,0 +1,242 @@
+#include "indexer/document_builder.hpp"
+
+#include <cctype>
+#include <set>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "analyzers/alias_graph.hpp"
+#include "analyzers/drug_codes.hpp"
+#include "analyzers/fields.hpp"
+#include "analyzers/text_fold.hpp"
+#include "indexer/normalize.hpp"
+#include "indexer/trial_codec.hpp"
+
+namespace trialsearch {
+namespace {
+
+// Gap in term positions between separate pieces of text, so that a phrase never spans two
+// conditions, two sites or two fields.
+constexpr Xapian::termpos kPieceGap = 100;
+
+std::uint64_t fnv1a(std::string_view data) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : data) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+void add_filter(Xapian::Document& doc, std::string_view field_name, std::string_view value) {
+  std::string v = filter_value(value);
+  if (!v.empty()) doc.add_boolean_term(make_term(field(field_name).prefix, v));
+}
+
+void set_date(Xapian::Document& doc, Slot slot, const std::string& iso) {
+  if (auto n = date_number(iso)) doc.add_value(slot, Xapian::sortable_serialise(*n));
+}
+
+std::string join_facet(const std::vector<std::string>& values) {
+  std::set<std::string> unique;
+  for (const auto& v : values) {
+    std::string f = filter_value(v);
+    if (!f.empty()) unique.insert(std::move(f));
+  }
+  std::string out;
+  for (const auto& v : unique) {
+    if (!out.empty()) out += kFacetSeparator;
+    out += v;
+  }
+  return out;
+}
+
+// Words worth offering as spelling corrections: alphabetic, 4 letters or more.
+void add_spelling_words(std::string_view text, std::vector<std::string>& out) {
+  std::string folded = fold(text);
+  std::string word;
+  auto flush = [&] {
+    if (word.size() >= 4) out.push_back(word);
+    word.clear();
+  };
+  for (char c : folded) {
+    if (std::isalpha(static_cast<unsigned char>(c)))
+      word += c;
+    else
+      flush();
+  }
+  flush();
+}
+
+// "CC-97540 (BMS-986353)" in a title: two codes for one product.
+void title_code_pairs(std::string_view title, std::vector<std::vector<std::string>>& groups) {
+  auto codes = find_codes(title, CodeContext::Record);
+  for (std::size_t i = 0; i + 1 < codes.size(); ++i) {
+    std::string_view between = title.substr(codes[i].end, codes[i + 1].begin - codes[i].end);
+    if (trim(between) == "(")
+      groups.push_back({std::string(title.substr(codes[i].begin, codes[i].end - codes[i].begin)),
+                        std::string(title.substr(codes[i + 1].begin,
+                                                 codes[i + 1].end - codes[i + 1].begin))});
+  }
+}
+
+}  // namespace
+
+std::string id_term(std::string_view nct_id) {
+  return make_term(field("id").prefix, fold(nct_id));
+}
+
+std::string content_hash(const Trial& trial) {
+  Trial copy = trial;
+  copy.origin = Origin{};
+  return fmt::format("{:016x}", fnv1a(trial_to_json(copy)));
+}
+
+DocumentBuilder::DocumentBuilder() {
+  generator_.set_stemmer(Xapian::Stem("english"));
+  generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+}
+
+// The generator holds a handle to the same document that build() fills (set_document()).
+void DocumentBuilder::index_text(std::string_view field_name,
+                                 std::string_view text, unsigned weight_override) {
+  if (trim(text).empty()) return;
+  const FieldSpec& spec = field(field_name);
+  const unsigned weight = weight_override ? weight_override : spec.weight;
+  const std::string folded = fold(text);
+  const std::string prefix(spec.prefix);
+  generator_.index_text(folded, weight, prefix);
+  generator_.increase_termpos(kPieceGap);
+  if (spec.in_free_text) {
+    generator_.index_text(folded, weight);
+    generator_.increase_termpos(kPieceGap);
+  }
+  // Drug and product codes get one canonical term each, so CC-97540, CC97540 and "CC 97540"
+  // all meet at "cc97540".
+  for (const auto& code : find_codes(text, CodeContext::Record)) {
+    generator_.index_text_without_positions(code.canonical, weight, prefix);
+    if (spec.in_free_text) generator_.index_text_without_positions(code.canonical, weight);
+  }
+}
+
+BuiltDocument DocumentBuilder::build(const Trial& t) {
+  BuiltDocument out;
+  Xapian::Document doc;
+  generator_.set_document(doc);
+  generator_.set_termpos(0);
+
+  out.nct_id = t.nct_id;
+  out.id_term = id_term(t.nct_id);
+  out.status = t.overall_status;
+  doc.add_boolean_term(out.id_term);
+  // The id as a word too, so that typing it finds the trial.
+  doc.add_term(fold(t.nct_id), field("title").weight);
+
+  index_text("title", t.brief_title);
+  index_text("title", t.official_title, 8);
+  index_text("title", t.acronym, 10);
+  for (const auto& c : t.conditions) index_text("condition", c);
+  for (const auto& k : t.keywords) index_text("keyword", k);
+
+  for (const auto& i : t.interventions) {
+    index_text("intervention", i.name);
+    for (const auto& o : i.other_names) index_text("intervention", o, 7);
+    index_text("intervention", i.description, 2);
+    std::vector<std::string> names{i.name};
+    names.insert(names.end(), i.other_names.begin(), i.other_names.end());
+    for (const auto& n : names) {
+      std::string key = alias_key(n);
+      if (key.empty()) continue;
+      doc.add_term(make_term(field("drug-name").prefix, key), field("intervention").weight);
+      if (auto code = canonical_code(n)) doc.add_boolean_term(make_term(field("drug-code").prefix, *code));
+    }
+    if (names.size() > 1) out.alias_groups.push_back(std::move(names));
+    add_spelling_words(i.name, out.spelling_words);
+  }
+  title_code_pairs(t.brief_title, out.alias_groups);
+  title_code_pairs(t.official_title, out.alias_groups);
+
+  for (const auto& o : t.primary_outcomes) {
+    index_text("outcome", o.measure);
+    index_text("outcome", o.description, 1);
+  }
+  for (const auto& o : t.secondary_outcomes) {
+    index_text("outcome", o.measure, 3);
+    index_text("outcome", o.description, 1);
+  }
+  index_text("summary", t.brief_summary, 6);
+  index_text("summary", t.detailed_description, 3);
+  for (const auto& a : t.arm_groups) {
+    index_text("summary", a.label, 3);
+    index_text("summary", a.description, 2);
+  }
+  index_text("sponsor", t.lead_sponsor.name);
+  for (const auto& c : t.collaborators) index_text("sponsor", c.name, 3);
+  index_text("other-id", t.org_study_id);
+  for (const auto& s : t.secondary_ids) index_text("other-id", s);
+  for (const auto& m : t.condition_mesh) index_text("mesh", m);
+  for (const auto& m : t.intervention_mesh) index_text("mesh", m);
+  for (const auto& m : t.condition_mesh_ancestors) index_text("mesh", m, 2);
+  for (const auto& m : t.intervention_mesh_ancestors) index_text("mesh", m, 2);
+  index_text("eligibility", t.eligibility_criteria);
+
+  Xapian::LatLongCoords coords;
+  std::vector<std::string> countries;
+  for (const auto& s : t.sites) {
+    index_text("site", s.facility);
+    index_text("site", fmt::format("{} {} {}", s.city, s.state, s.country));
+    index_text("city", s.city);
+    if (!s.country.empty()) countries.push_back(s.country);
+    if (s.latitude && s.longitude) {
+      try {
+        coords.append(Xapian::LatLongCoord(*s.latitude, *s.longitude));
+      } catch (const Xapian::InvalidArgumentError&) {
+        // out-of-range coordinates in the record: keep the site, drop the point
+      }
+    }
+  }
+
+  // Filters
+  add_filter(doc, "status", t.overall_status);
+  for (const auto& p : t.phases) add_filter(doc, "phase", p);
+  add_filter(doc, "type", t.study_type);
+  add_filter(doc, "sex", t.sex);
+  if (t.healthy_volunteers) add_filter(doc, "healthy", *t.healthy_volunteers ? "yes" : "no");
+  for (const auto& a : t.std_ages) add_filter(doc, "age-group", a);
+  for (const auto& c : countries) add_filter(doc, "country", c);
+  add_filter(doc, "sponsor-class", t.lead_sponsor.agency_class);
+  add_filter(doc, "has-results", t.has_results ? "yes" : "no");
+  for (const auto* list : {&t.condition_mesh, &t.intervention_mesh, &t.condition_mesh_ancestors,
+                           &t.intervention_mesh_ancestors})
+    for (const auto& m : *list) add_filter(doc, "mesh-term", m);
+  for (const auto* list : {&t.condition_mesh_ids, &t.intervention_mesh_ids})
+    for (const auto& m : *list) add_filter(doc, "mesh-id", m);
+
+  // Values
+  set_date(doc, kSlotStartDate, t.start_date);
+  set_date(doc, kSlotPrimaryCompletion, t.primary_completion_date);
+  set_date(doc, kSlotCompletionDate, t.completion_date);
+  set_date(doc, kSlotFirstPosted, t.first_posted);
+  set_date(doc, kSlotLastUpdate, t.last_update_posted);
+  if (t.enrollment) doc.add_value(kSlotEnrollment, Xapian::sortable_serialise(static_cast<double>(*t.enrollment)));
+  doc.add_value(kSlotMinAgeDays, Xapian::sortable_serialise(t.minimum_age.days.value_or(0)));
+  doc.add_value(kSlotMaxAgeDays, Xapian::sortable_serialise(t.maximum_age.days.value_or(1'000'000)));
+  if (!coords.empty()) doc.add_value(kSlotCoords, coords.serialise());
+  out.content_hash = content_hash(t);
+  doc.add_value(kSlotContentHash, out.content_hash);
+  doc.add_value(kSlotFacetStatus, join_facet({t.overall_status}));
+  doc.add_value(kSlotFacetPhase, join_facet(t.phases));
+  doc.add_value(kSlotFacetCountry, join_facet(countries));
+  doc.add_value(kSlotFacetType, join_facet({t.study_type}));
+  doc.add_value(kSlotFacetSponsorClass, join_facet({t.lead_sponsor.agency_class}));
+
+  add_spelling_words(t.brief_title, out.spelling_words);
+  for (const auto& c : t.conditions) add_spelling_words(c, out.spelling_words);
+
+  doc.set_data(trial_to_json(t));
+  out.document = std::move(doc);
+  return out;
+}
+
+}  // namespace trialsearch

@@ -1,0 +1,44 @@
+/// @brief Turns a Trial into a Xapian document: every schema field's terms, value slots and record data.
+#pragma once
+
+#include <xapian.h>
+
+#include <string>
+#include <vector>
+
+#include "indexer/trial.hpp"
+
+namespace trialsearch {
+
+/// A document ready for the writer, with what the writer needs beside it.
+struct BuiltDocument {
+  Xapian::Document document;
+  std::string nct_id;
+  std::string id_term;       ///< the unique Q term
+  std::string content_hash;  ///< also in kSlotContentHash
+  std::string status;        ///< overall status, for the change log
+  /// Alias groups the record states: an intervention's name with its other names, and
+  /// "CODE (OTHER-CODE)" pairs in titles. Names as written; the writer links them.
+  std::vector<std::vector<std::string>> alias_groups;
+  std::vector<std::string> spelling_words;  ///< words for "did you mean"
+};
+
+/// Builds documents. Not thread-safe: one builder per thread (each owns a TermGenerator).
+class DocumentBuilder {
+ public:
+  DocumentBuilder();
+  BuiltDocument build(const Trial& trial);
+
+ private:
+  void index_text(std::string_view field_name, std::string_view text, unsigned weight_override = 0);
+  Xapian::TermGenerator generator_;
+};
+
+/// The content hash of a trial: stable across runs and sources (ignores where it was read
+/// from), so re-reading an unchanged record is detected cheaply.
+std::string content_hash(const Trial& trial);
+
+/// The unique id term of an NCT id ("NCT05869955" -> "Qnct05869955").
+std::string id_term(std::string_view nct_id);
+
+}  // namespace trialsearch

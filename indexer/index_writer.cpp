@@ -1,0 +1,311 @@
+#include "indexer/index_writer.hpp"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <ctime>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "analyzers/fields.hpp"
+#include "analyzers/lexicon.hpp"
+#include "indexer/bounded_queue.hpp"
+#include "indexer/document_builder.hpp"
+#include "indexer/errors.hpp"
+#include "indexer/json_writer.hpp"
+#include "indexer/source_reader.hpp"
+#include "indexer/synonym_table.hpp"
+
+namespace trialsearch {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Numbered {
+  std::uint64_t seq;
+  Trial trial;
+};
+
+// Built documents handed to the writer in input order, so that a run is deterministic even
+// when the same trial appears twice in the sources.
+class OrderedResults {
+ public:
+  void put(std::uint64_t seq, std::optional<BuiltDocument> doc) {
+    std::lock_guard lock(mutex_);
+    pending_.emplace(seq, std::move(doc));
+    ready_.notify_all();
+  }
+  void finish(std::uint64_t total) {
+    std::lock_guard lock(mutex_);
+    total_ = total;
+    ready_.notify_all();
+  }
+  /// The next document in order; nullopt at the end. A failed build yields an empty optional
+  /// inside (the outer optional is the end marker).
+  std::optional<std::optional<BuiltDocument>> next(std::chrono::milliseconds wait) {
+    std::unique_lock lock(mutex_);
+    ready_.wait_for(lock, wait, [&] { return pending_.count(next_) || (total_ && next_ >= *total_); });
+    if (auto it = pending_.find(next_); it != pending_.end()) {
+      auto doc = std::move(it->second);
+      pending_.erase(it);
+      ++next_;
+      return doc;
+    }
+    return std::nullopt;
+  }
+  bool done() {
+    std::lock_guard lock(mutex_);
+    return total_ && next_ >= *total_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::map<std::uint64_t, std::optional<BuiltDocument>> pending_;
+  std::uint64_t next_ = 0;
+  std::optional<std::uint64_t> total_;
+};
+
+class QueueSink : public TrialSink {
+ public:
+  QueueSink(BoundedQueue<Numbered>& queue, IndexSummary& summary, std::mutex& summary_mutex,
+            const IndexCallbacks& callbacks)
+      : queue_(queue), summary_(summary), summary_mutex_(summary_mutex), callbacks_(callbacks) {}
+
+  void trial(Trial&& t) override { queue_.push(Numbered{seq_++, std::move(t)}); }
+
+  void skipped(const Origin& where, std::string_view reason) override {
+    {
+      std::lock_guard lock(summary_mutex_);
+      ++summary_.skipped;
+      ++summary_.skip_reasons[std::string(reason)];
+    }
+    if (callbacks_.skipped) callbacks_.skipped(fmt::format("skipped {}: {}", describe(where), reason));
+  }
+
+  std::uint64_t count() const { return seq_; }
+
+ private:
+  BoundedQueue<Numbered>& queue_;
+  IndexSummary& summary_;
+  std::mutex& summary_mutex_;
+  const IndexCallbacks& callbacks_;
+  std::uint64_t seq_ = 0;
+};
+
+Xapian::WritableDatabase open_for_writing(const IndexOptions& options) {
+  auto deadline = Clock::now() + std::chrono::duration<double>(options.wait_seconds);
+  for (;;) {
+    try {
+      return Xapian::WritableDatabase(options.db_path, Xapian::DB_CREATE_OR_OPEN);
+    } catch (const Xapian::DatabaseLockError& e) {
+      if (Clock::now() >= deadline)
+        throw LockedError(fmt::format(
+            "database {} is locked by another writer (lock file {}/flintlock); retry later or "
+            "pass --wait SECONDS",
+            options.db_path, options.db_path));
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    } catch (const Xapian::DatabaseError& e) {
+      throw RuntimeError(fmt::format("cannot open database {} for writing: {}", options.db_path,
+                                     e.get_msg()));
+    }
+  }
+}
+
+void check_schema(const Xapian::WritableDatabase& db, const std::string& path) {
+  std::string schema = db.get_metadata(std::string(kMetaSchema));
+  if (db.get_doccount() > 0 && schema != kSchemaVersion)
+    throw RuntimeError(fmt::format(
+        "database {} was built with schema '{}', this trialsearch writes '{}': reindex into a new "
+        "--db (or with --snapshot)",
+        path, schema.empty() ? "unknown" : schema, kSchemaVersion));
+}
+
+std::string now_iso() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+void add_lexicons(AliasGraph& graph, const std::vector<std::string>& files) {
+  for (const auto& e : curated_lexicon()) graph.link_group(e.names, e.provenance);
+  for (const auto& f : files) {
+    LexiconLoad load;
+    try {
+      load = load_lexicon(f);
+    } catch (const std::exception& e) {
+      throw RuntimeError(e.what());
+    }
+    for (const auto& e : load.entries) graph.link_group(e.names, e.provenance);
+  }
+}
+
+}  // namespace
+
+IndexSummary index_sources(const std::vector<std::string>& sources, const IndexOptions& options,
+                           const IndexCallbacks& callbacks) {
+  const auto start = Clock::now();
+  Xapian::WritableDatabase db = open_for_writing(options);
+  check_schema(db, options.db_path);
+  db.set_metadata(std::string(kMetaSchema), std::string(kSchemaVersion));
+
+  IndexSummary summary;
+  std::mutex summary_mutex;
+  BoundedQueue<Numbered> trials(512);
+  OrderedResults results;
+
+  // Reader: one thread, in source order.
+  QueueSink sink(trials, summary, summary_mutex, callbacks);
+  ReadCounts counts;
+  std::exception_ptr reader_error;
+  std::thread reader([&] {
+    try {
+      counts = read_sources(sources, sink);
+    } catch (...) {
+      reader_error = std::current_exception();
+    }
+    trials.close();
+  });
+
+  // Builders.
+  unsigned n_workers = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> workers;
+  for (unsigned w = 0; w < n_workers; ++w) {
+    workers.emplace_back([&] {
+      DocumentBuilder builder;
+      while (auto item = trials.pop()) {
+        try {
+          results.put(item->seq, builder.build(item->trial));
+        } catch (const std::exception& e) {
+          sink.skipped(item->trial.origin, fmt::format("{}: cannot index: {}", item->trial.nct_id, e.what()));
+          results.put(item->seq, std::nullopt);
+        } catch (const Xapian::Error& e) {
+          sink.skipped(item->trial.origin,
+                       fmt::format("{}: cannot index: {}", item->trial.nct_id, e.get_msg()));
+          results.put(item->seq, std::nullopt);
+        }
+      }
+    });
+  }
+  std::thread closer([&] {
+    reader.join();
+    for (auto& w : workers) w.join();
+    results.finish(sink.count());
+  });
+
+  // Whatever happens on the writer's thread, the pipeline is stopped and joined.
+  struct Joiner {
+    BoundedQueue<Numbered>& queue;
+    std::thread& thread;
+    ~Joiner() {
+      queue.close();
+      if (thread.joinable()) thread.join();
+    }
+  } joiner{trials, closer};
+
+  // Writer: this thread.
+  AliasGraph graph = load_alias_graph(db);
+  std::set<std::string> changed_ids;
+  std::vector<std::pair<std::string, std::vector<std::vector<std::string>>>> new_links;
+  std::uint64_t since_commit = 0, records = 0;
+  auto last_progress = Clock::now();
+  auto report = [&](bool force) {
+    auto now = Clock::now();
+    if (!callbacks.progress || (!force && now - last_progress < std::chrono::milliseconds(500))) return;
+    last_progress = now;
+    callbacks.progress({records, std::chrono::duration<double>(now - start).count()});
+  };
+  for (;;) {
+    auto next = results.next(std::chrono::milliseconds(200));
+    if (!next) {
+      if (results.done()) break;
+      report(false);
+      continue;
+    }
+    ++records;
+    if (!*next) continue;
+    BuiltDocument& built = **next;
+    Xapian::PostingIterator p = db.postlist_begin(built.id_term);
+    if (p != db.postlist_end(built.id_term)) {
+      Xapian::docid id = *p;
+      if (db.get_document(id).get_value(kSlotContentHash) == built.content_hash) {
+        ++summary.unchanged;
+        report(false);
+        continue;
+      }
+      db.replace_document(id, built.document);
+      ++summary.replaced;
+      graph.remove_provenance(built.nct_id);
+    } else {
+      db.add_document(built.document);
+      ++summary.added;
+    }
+    changed_ids.insert(built.nct_id);
+    for (const auto& g : built.alias_groups) graph.link_group(g, built.nct_id);
+    std::sort(built.spelling_words.begin(), built.spelling_words.end());
+    built.spelling_words.erase(std::unique(built.spelling_words.begin(), built.spelling_words.end()),
+                               built.spelling_words.end());
+    for (const auto& w : built.spelling_words) db.add_spelling(w);
+    if (++since_commit >= options.commit_every) {
+      db.commit();
+      since_commit = 0;
+    }
+    report(false);
+  }
+  closer.join();
+  if (reader_error) std::rethrow_exception(reader_error);
+
+  add_lexicons(graph, options.lexicons);
+  store_alias_graph(db, graph);
+  summary.synonym_keys = write_synonyms(db, graph);
+  summary.alias_links = graph.link_count();
+  summary.read = records;
+  summary.inputs = counts.inputs;
+  summary.bytes = counts.bytes;
+  summary.documents = db.get_doccount();
+  summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+
+  JsonWriter src;
+  src.begin_array();
+  for (const auto& s : sources) src.value(s);
+  src.end_array();
+  db.set_metadata(std::string(kMetaBuilt), now_iso());
+  db.set_metadata(std::string(kMetaSources), src.str());
+  db.set_metadata(std::string(kMetaLastRun), summary_to_json(summary));
+  db.commit();
+  report(true);
+  return summary;
+}
+
+std::string summary_to_json(const IndexSummary& s) {
+  JsonWriter w;
+  w.begin_object();
+  w.key("read").value(s.read);
+  w.key("added").value(s.added);
+  w.key("replaced").value(s.replaced);
+  w.key("unchanged").value(s.unchanged);
+  w.key("skipped").value(s.skipped);
+  w.key("skip_reasons").begin_object();
+  for (const auto& [reason, n] : s.skip_reasons) w.key(reason).value(n);
+  w.end_object();
+  w.key("inputs").value(s.inputs);
+  w.key("bytes").value(s.bytes);
+  w.key("documents").value(s.documents);
+  w.key("alias_links").value(s.alias_links);
+  w.key("synonym_keys").value(s.synonym_keys);
+  w.key("seconds").value(s.seconds);
+  w.end_object();
+  return w.take();
+}
+
+}  // namespace trialsearch

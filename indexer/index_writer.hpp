@@ -1,0 +1,64 @@
+/// @brief Indexes sources into a Xapian database: readers and document builders on worker threads, one writer, upserts by NCT id, alias and synonym tables, metadata.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace trialsearch {
+
+struct IndexOptions {
+  std::string db_path;
+  unsigned threads = 0;             ///< document builders; 0 = one per core
+  std::size_t commit_every = 10000;  ///< documents per commit
+  std::vector<std::string> lexicons;  ///< lexicon files to import (DrugBank CSV, Drugs@FDA, aliases.tsv)
+  double wait_seconds = 0;           ///< how long to wait for another writer's lock
+};
+
+struct IndexSummary {
+  std::uint64_t read = 0;       ///< records read from the sources
+  std::uint64_t added = 0;      ///< new trials
+  std::uint64_t replaced = 0;   ///< trials whose content changed
+  std::uint64_t unchanged = 0;  ///< trials read again with the same content: skipped cheaply
+  std::uint64_t skipped = 0;    ///< records or inputs that could not be read
+  std::uint64_t inputs = 0;     ///< files and archive entries examined
+  std::uint64_t bytes = 0;
+  std::map<std::string, std::uint64_t> skip_reasons;  ///< reason -> count
+  std::uint64_t documents = 0;    ///< documents in the database afterwards
+  std::uint64_t alias_links = 0;  ///< links in the alias graph afterwards
+  std::uint64_t synonym_keys = 0;  ///< keys written to the synonym table
+  double seconds = 0;
+};
+
+/// Called on the writer's thread about twice a second, and once at the end.
+struct IndexProgress {
+  std::uint64_t records = 0;
+  double seconds = 0;
+};
+
+struct IndexCallbacks {
+  std::function<void(std::string_view message)> skipped;  ///< one line per skipped input
+  std::function<void(const IndexProgress&)> progress;
+};
+
+/// Reads `sources` (see read_sources) and upserts every trial into the database at
+/// options.db_path, creating it if needed. Throws LockedError when another writer holds the
+/// database (after options.wait_seconds), RuntimeError when the database has another schema
+/// version. Bad records never throw: they are counted and reported through callbacks.skipped.
+IndexSummary index_sources(const std::vector<std::string>& sources, const IndexOptions& options,
+                           const IndexCallbacks& callbacks);
+
+/// The summary as one JSON object (the `index --json` output).
+std::string summary_to_json(const IndexSummary& summary);
+
+// Database metadata keys.
+inline constexpr std::string_view kMetaSchema = "trialsearch:schema";
+inline constexpr std::string_view kMetaBuilt = "trialsearch:built";
+inline constexpr std::string_view kMetaSources = "trialsearch:sources";
+inline constexpr std::string_view kMetaAliases = "trialsearch:aliases";
+inline constexpr std::string_view kMetaLastRun = "trialsearch:last-run";
+
+}  // namespace trialsearch

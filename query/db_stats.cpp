@@ -1,0 +1,76 @@
+#include "query/db_stats.hpp"
+
+#include <filesystem>
+
+#include "analyzers/fields.hpp"
+#include "indexer/index_writer.hpp"
+#include "indexer/json_writer.hpp"
+#include "indexer/synonym_table.hpp"
+
+namespace trialsearch {
+namespace {
+
+std::map<std::string, std::uint64_t> counts_by_prefix(const Xapian::Database& db, std::string_view prefix) {
+  std::map<std::string, std::uint64_t> out;
+  std::string p(prefix);
+  for (auto t = db.allterms_begin(p); t != db.allterms_end(p); ++t) {
+    std::string value = (*t).substr(p.size());
+    if (!value.empty() && value.front() == ':') value.erase(0, 1);
+    out[value] = t.get_termfreq();
+  }
+  return out;
+}
+
+std::uint64_t disk_size(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_regular_file(path, ec)) return fs::file_size(path, ec);
+  std::uint64_t total = 0;
+  for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec))
+    if (it->is_regular_file(ec)) total += it->file_size(ec);
+  return total;
+}
+
+}  // namespace
+
+DbStats database_stats(const Xapian::Database& db, const std::string& path) {
+  DbStats s;
+  s.documents = db.get_doccount();
+  s.schema = db.get_metadata(std::string(kMetaSchema));
+  s.built = db.get_metadata(std::string(kMetaBuilt));
+  s.sources_json = db.get_metadata(std::string(kMetaSources));
+  s.last_run_json = db.get_metadata(std::string(kMetaLastRun));
+  s.by_status = counts_by_prefix(db, field("status").prefix);
+  s.by_phase = counts_by_prefix(db, field("phase").prefix);
+  for (auto k = db.synonym_keys_begin(); k != db.synonym_keys_end(); ++k) ++s.synonym_keys;
+  AliasGraph graph = load_alias_graph(db);
+  s.alias_groups = graph.groups().size();
+  s.alias_links = graph.link_count();
+  s.size_bytes = disk_size(path);
+  return s;
+}
+
+std::string stats_to_json(const DbStats& s) {
+  JsonWriter w;
+  w.begin_object();
+  w.key("documents").value(s.documents);
+  w.key("schema").value(s.schema);
+  w.key("built").value(s.built);
+  w.key("sources").raw(s.sources_json.empty() ? "[]" : s.sources_json);
+  w.key("by_status").begin_object();
+  for (const auto& [k, v] : s.by_status) w.key(k).value(v);
+  w.end_object();
+  w.key("by_phase").begin_object();
+  for (const auto& [k, v] : s.by_phase) w.key(k).value(v);
+  w.end_object();
+  w.key("synonym_keys").value(s.synonym_keys);
+  w.key("alias_groups").value(s.alias_groups);
+  w.key("alias_links").value(s.alias_links);
+  w.key("size_bytes").value(s.size_bytes);
+  w.key("last_run").raw(s.last_run_json.empty() ? "null" : s.last_run_json);
+  w.end_object();
+  return w.take();
+}
+
+}  // namespace trialsearch

@@ -1,0 +1,32 @@
+/// @brief What a database holds: documents, schema, build time, sources, counts by status and phase, synonyms, size.
+#pragma once
+
+#include <xapian.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace trialsearch {
+
+struct DbStats {
+  std::uint64_t documents = 0;
+  std::string schema;
+  std::string built;
+  std::string sources_json;   ///< JSON array of the last run's sources
+  std::string last_run_json;  ///< JSON summary of the last index run
+  std::map<std::string, std::uint64_t> by_status;
+  std::map<std::string, std::uint64_t> by_phase;
+  std::uint64_t synonym_keys = 0;
+  std::uint64_t alias_groups = 0;
+  std::uint64_t alias_links = 0;
+  std::uint64_t size_bytes = 0;  ///< on disk
+};
+
+/// Gathers the statistics of `db`, stored at `path` (for its size on disk).
+DbStats database_stats(const Xapian::Database& db, const std::string& path);
+
+/// The stats as one JSON object (`stats --json`: key "documents" etc.).
+std::string stats_to_json(const DbStats& stats);
+
+}  // namespace trialsearch

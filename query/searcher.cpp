@@ -1,0 +1,278 @@
+#include "query/searcher.hpp"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "analyzers/alias_graph.hpp"
+#include "analyzers/fields.hpp"
+#include "indexer/errors.hpp"
+#include "indexer/json_writer.hpp"
+#include "indexer/synonym_table.hpp"
+#include "indexer/trial_codec.hpp"
+
+namespace trialsearch {
+namespace {
+
+constexpr std::size_t kSnippetLength = 200;
+constexpr std::size_t kSnippetSourceLimit = 6000;
+
+// Counts every value of a multi-valued facet slot ('\x1f'-separated) once per document.
+class MultiValueCountSpy : public Xapian::MatchSpy {
+ public:
+  explicit MultiValueCountSpy(Xapian::valueno slot) : slot_(slot) {}
+  void operator()(const Xapian::Document& doc, double) override {
+    std::string values = doc.get_value(slot_);
+    std::size_t start = 0;
+    while (start < values.size()) {
+      auto end = values.find(kFacetSeparator, start);
+      if (end == std::string::npos) end = values.size();
+      if (end > start) ++counts_[values.substr(start, end - start)];
+      start = end + 1;
+    }
+  }
+  std::vector<FacetCount> counts() const {
+    std::vector<FacetCount> out;
+    for (const auto& [v, n] : counts_) out.push_back({v, n});
+    std::stable_sort(out.begin(), out.end(),
+                     [](const FacetCount& a, const FacetCount& b) { return a.count > b.count; });
+    return out;
+  }
+
+ private:
+  Xapian::valueno slot_;
+  std::map<std::string, std::uint64_t> counts_;
+};
+
+Xapian::valueno facet_slot(std::string_view name) {
+  if (name == "status") return kSlotFacetStatus;
+  if (name == "phase") return kSlotFacetPhase;
+  if (name == "country") return kSlotFacetCountry;
+  if (name == "type") return kSlotFacetType;
+  if (name == "sponsor-class") return kSlotFacetSponsorClass;
+  throw UsageError(fmt::format("unknown facet '{}' (facets: {})", name, kFacetNames));
+}
+
+// Record text as displayed: control characters (terminal escapes among them) become spaces.
+std::string printable(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) c = ' ';
+  }
+  return out;
+}
+
+std::string snippet_source(const Trial& t) {
+  std::string text = t.brief_summary;
+  for (const auto* part : {&t.detailed_description, &t.eligibility_criteria}) {
+    if (text.size() >= kSnippetSourceLimit) break;
+    text += "\n";
+    text += *part;
+  }
+  if (text.size() > kSnippetSourceLimit) text.resize(kSnippetSourceLimit);
+  return printable(text);
+}
+
+Xapian::valueno sort_slot(SortOrder order) {
+  switch (order) {
+    case SortOrder::Start: return kSlotStartDate;
+    case SortOrder::Updated: return kSlotLastUpdate;
+    case SortOrder::Enrollment: return kSlotEnrollment;
+    case SortOrder::Relevance: break;
+  }
+  return Xapian::BAD_VALUENO;
+}
+
+// Words of the normalised query, for tracing synonyms back to what the user typed.
+std::vector<std::string> query_words(std::string_view normalised) {
+  std::vector<std::string> words;
+  std::string w;
+  for (char c : normalised) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80) {
+      w += c;
+    } else {
+      if (!w.empty()) words.push_back(std::move(w));
+      w.clear();
+    }
+  }
+  if (!w.empty()) words.push_back(std::move(w));
+  return words;
+}
+
+std::string describe_path(const std::vector<AliasStep>& steps) {
+  std::string out;
+  for (const auto& s : steps) {
+    if (!out.empty()) out += "; ";
+    out += fmt::format("{} = {}", s.from_key, s.to_key);
+    if (!s.provenances.empty()) out += fmt::format(" via {}", s.provenances.front());
+  }
+  return out;
+}
+
+void explain_hit(const Xapian::Enquire& enquire, Xapian::docid id, const std::vector<std::string>& words,
+                 const AliasGraph& graph, Hit& hit) {
+  std::map<std::string, bool> typed;
+  for (const auto& w : words) typed[w] = true;
+  Xapian::Stem stem("english");
+  for (auto t = enquire.get_matching_terms_begin(id); t != enquire.get_matching_terms_end(id); ++t) {
+    MatchedTerm m;
+    m.term = *t;
+    m.field = field_of_term(m.term, &m.word);
+    bool from_query = typed.count(m.word) > 0;
+    if (!from_query)
+      for (const auto& w : words)
+        if (stem(w) == m.word) from_query = true;
+    if (!from_query) {
+      for (const auto& w : words) {
+        auto steps = graph.explain(w, m.word);
+        if (!steps.empty()) {
+          m.via = fmt::format("alias of {}: {}", w, describe_path(steps));
+          break;
+        }
+      }
+    }
+    hit.matched.push_back(std::move(m));
+  }
+}
+
+}  // namespace
+
+std::string field_of_term(std::string_view term, std::string* word) {
+  std::string_view t = term;
+  if (!t.empty() && t.front() == 'Z') t.remove_prefix(1);  // stemmed form
+  const FieldSpec* best = nullptr;
+  for (const auto& f : kFields) {
+    if (f.prefix.empty() || !t.starts_with(f.prefix)) continue;
+    std::string_view rest = t.substr(f.prefix.size());
+    // a prefix is followed by a lower-case/digit value or a ':'
+    if (!rest.empty() && std::isupper(static_cast<unsigned char>(rest.front())) && rest.front() != ':') continue;
+    if (!best || f.prefix.size() > best->prefix.size()) best = &f;
+  }
+  std::string_view value = best ? t.substr(best->prefix.size()) : t;
+  if (!value.empty() && value.front() == ':') value.remove_prefix(1);
+  if (word) *word = std::string(value);
+  return best ? std::string(best->name) : "text";
+}
+
+SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
+  TrialQueryParser parser(db);
+  SearchResult result;
+  result.query = options.query;
+  Xapian::Query query = parser.parse(options.query, options.mode);
+  Xapian::Query filter = parser.filter(options.filters);
+  if (!options.filters.empty())
+    query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
+  result.parsed = query.get_description();
+
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  if (auto slot = sort_slot(options.sort); slot != Xapian::BAD_VALUENO)
+    enquire.set_sort_by_value_then_relevance(slot, true);
+
+  std::vector<std::pair<std::string, std::unique_ptr<MultiValueCountSpy>>> spies;
+  for (const auto& name : options.facets) {
+    spies.emplace_back(name, std::make_unique<MultiValueCountSpy>(facet_slot(name)));
+    enquire.add_matchspy(spies.back().second.get());
+  }
+  // Facets count the whole match set, so every match must be examined.
+  Xapian::doccount check = spies.empty() ? 0 : db.get_doccount();
+  Xapian::MSet mset = enquire.get_mset(options.offset, options.limit, check);
+  result.total = mset.get_matches_estimated();
+  result.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+  for (auto& [name, spy] : spies) result.facets.push_back({name, spy->counts()});
+  enquire.clear_matchspies();
+
+  if (mset.empty() && !options.query.empty()) result.did_you_mean = parser.corrected();
+
+  std::unique_ptr<AliasGraph> graph;
+  std::vector<std::string> words;
+  if (options.explain) {
+    graph = std::make_unique<AliasGraph>(load_alias_graph(db));
+    words = query_words(parser.normalise(options.query));
+  }
+  Xapian::Stem stemmer("english");
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    Hit hit;
+    hit.rank = options.offset + it.get_rank() + 1;
+    hit.weight = it.get_weight();
+    hit.percent = it.get_percent();
+    Xapian::Document doc = it.get_document();
+    hit.trial = trial_from_json(doc.get_data());
+    hit.snippet = mset.snippet(snippet_source(hit.trial), kSnippetLength, stemmer,
+                               Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                               options.highlight_start, options.highlight_end, "...");
+    if (options.explain) explain_hit(enquire, *it, words, *graph, hit);
+    result.hits.push_back(std::move(hit));
+  }
+  return result;
+}
+
+std::string hit_to_json(const Hit& hit) {
+  const Trial& t = hit.trial;
+  JsonWriter w;
+  w.begin_object();
+  w.key("rank").value(static_cast<std::uint64_t>(hit.rank));
+  w.key("nct_id").value(t.nct_id);
+  w.key("score").value(hit.weight);
+  w.key("percent").value(hit.percent);
+  w.key("title").value(printable(t.brief_title));
+  w.key("status").value(t.overall_status);
+  w.key("phases").begin_array();
+  for (const auto& p : t.phases) w.value(p);
+  w.end_array();
+  w.key("study_type").value(t.study_type);
+  w.key("conditions").begin_array();
+  for (const auto& c : t.conditions) w.value(printable(c));
+  w.end_array();
+  w.key("interventions").begin_array();
+  for (const auto& i : t.interventions) {
+    w.begin_object().key("name").value(printable(i.name));
+    w.key("other_names").begin_array();
+    for (const auto& o : i.other_names) w.value(printable(o));
+    w.end_array().end_object();
+  }
+  w.end_array();
+  w.key("sponsor").value(printable(t.lead_sponsor.name));
+  w.field_if("start_date", t.start_date);
+  w.field_if("last_update", t.last_update_posted);
+  if (t.enrollment) w.key("enrollment").value(static_cast<std::int64_t>(*t.enrollment));
+  w.key("snippet").value(hit.snippet);
+  if (!hit.matched.empty()) {
+    w.key("explain").begin_array();
+    for (const auto& m : hit.matched) {
+      w.begin_object().key("field").value(m.field).key("term").value(m.term).key("word").value(m.word);
+      w.field_if("via", m.via);
+      w.end_object();
+    }
+    w.end_array();
+  }
+  w.end_object();
+  return w.take();
+}
+
+std::string search_result_to_json(const SearchResult& r) {
+  JsonWriter w;
+  w.begin_object();
+  w.key("query").value(r.query);
+  w.key("parsed").value(r.parsed);
+  w.key("total").value(r.total);
+  w.key("total_exact").value(r.total_exact);
+  w.field_if("did_you_mean", r.did_you_mean);
+  w.key("results").begin_array();
+  for (const auto& h : r.hits) w.raw(hit_to_json(h));
+  w.end_array();
+  w.key("facets").begin_object();
+  for (const auto& f : r.facets) {
+    w.key(f.name).begin_array();
+    for (const auto& c : f.counts) w.begin_object().key("value").value(c.value).key("count").value(c.count).end_object();
+    w.end_array();
+  }
+  w.end_object();
+  w.end_object();
+  return w.take();
+}
+
+}  // namespace trialsearch

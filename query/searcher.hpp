@@ -1,0 +1,83 @@
+/// @brief Runs a search: ranked hits with record fields, snippets, facet counts over the whole match set, "did you mean", and per-hit explanations.
+#pragma once
+
+#include <xapian.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "indexer/trial.hpp"
+#include "query/trial_query_parser.hpp"
+
+namespace trialsearch {
+
+enum class SortOrder { Relevance, Start, Updated, Enrollment };
+
+/// Facets a user can ask for, in the --facets spelling.
+inline constexpr std::string_view kFacetNames = "status phase country type sponsor-class";
+
+struct SearchOptions {
+  std::string query;
+  MatchMode mode = MatchMode::Relaxed;
+  SearchFilters filters;
+  SortOrder sort = SortOrder::Relevance;
+  std::size_t limit = 10;
+  std::size_t offset = 0;
+  std::vector<std::string> facets;  ///< names from kFacetNames
+  bool explain = false;
+  /// Highlight markers put around matched words in snippets (empty: none).
+  std::string highlight_start;
+  std::string highlight_end;
+};
+
+struct FacetCount {
+  std::string value;
+  std::uint64_t count = 0;
+};
+
+struct Facet {
+  std::string name;
+  std::vector<FacetCount> counts;  ///< most frequent first
+};
+
+/// Why a hit matched: one entry per matching term.
+struct MatchedTerm {
+  std::string field;  ///< schema field name, or "text" for the unprefixed free-text index
+  std::string term;   ///< the Xapian term
+  std::string word;   ///< the term without prefix
+  std::string via;    ///< for a synonym: "alias of X via NCT... / lexicon ..."; else empty
+};
+
+struct Hit {
+  std::size_t rank = 0;  ///< 1-based, offset included
+  double weight = 0;
+  int percent = 0;
+  Trial trial;
+  std::string snippet;
+  std::vector<MatchedTerm> matched;  ///< filled with SearchOptions::explain
+};
+
+struct SearchResult {
+  std::string query;
+  std::string parsed;  ///< Xapian's description of the query run
+  std::uint64_t total = 0;
+  bool total_exact = false;
+  std::vector<Hit> hits;
+  std::vector<Facet> facets;
+  std::string did_you_mean;
+};
+
+/// Searches `db`. Throws UsageError for a query syntax error or an unknown facet name.
+SearchResult search(const Xapian::Database& db, const SearchOptions& options);
+
+/// The result as one JSON document (the `search --json` output).
+std::string search_result_to_json(const SearchResult& result);
+
+/// One hit as a JSON object (a `search --jsonl` line).
+std::string hit_to_json(const Hit& hit);
+
+/// Which schema field a term belongs to ("text" for unprefixed, stemmed forms included).
+std::string field_of_term(std::string_view term, std::string* word = nullptr);
+
+}  // namespace trialsearch

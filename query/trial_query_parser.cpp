@@ -1,0 +1,302 @@
+#include "query/trial_query_parser.hpp"
+
+#include <cctype>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "analyzers/alias_graph.hpp"
+#include "analyzers/drug_codes.hpp"
+#include "analyzers/fields.hpp"
+#include "analyzers/text_fold.hpp"
+#include "indexer/document_builder.hpp"
+#include "indexer/errors.hpp"
+#include "indexer/normalize.hpp"
+
+namespace trialsearch {
+namespace {
+
+constexpr unsigned kParseFlags =
+    Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_PHRASE |
+    Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
+    Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_AUTO_SYNONYMS |
+    Xapian::QueryParser::FLAG_AUTO_MULTIWORD_SYNONYMS |
+    Xapian::QueryParser::FLAG_SPELLING_CORRECTION | Xapian::QueryParser::FLAG_BOOLEAN_ANY_CASE;
+
+// Trials matching every word outrank partial matches by this factor in relaxed mode.
+constexpr double kAllWordsBoost = 50.0;
+// An exact phrase of the query's words adds this much again.
+constexpr double kPhraseBoost = 2.0;
+// A trial named by its NCT id in the query comes first.
+constexpr double kIdBoost = 1000.0;
+
+std::vector<std::string> phase_terms(std::string_view value) {
+  std::string v = fold(value);
+  std::string spelled = v.find("phase") == std::string::npos && v != "na" && v != "n/a"
+                            ? "phase " + v
+                            : v;
+  std::vector<std::string> terms;
+  for (const auto& p : normalize_phases(spelled))
+    terms.push_back(make_term(field("phase").prefix, filter_value(p)));
+  if (terms.empty()) terms.push_back(make_term(field("phase").prefix, filter_value(value)));
+  return terms;
+}
+
+// field:value for boolean filter fields, normalised exactly as the indexer does.
+class FilterProcessor : public Xapian::FieldProcessor {
+ public:
+  explicit FilterProcessor(std::string field_name) : field_name_(std::move(field_name)) {}
+  Xapian::Query operator()(const std::string& value) override {
+    if (field_name_ == "phase") {
+      auto terms = phase_terms(value);
+      return Xapian::Query(Xapian::Query::OP_AND, terms.begin(), terms.end());
+    }
+    return Xapian::Query(filter_term(field_name_, value));
+  }
+
+ private:
+  std::string field_name_;
+};
+
+// id:/nct: an NCT id finds that trial; anything else searches the other ids as a phrase.
+class IdProcessor : public Xapian::FieldProcessor {
+ public:
+  Xapian::Query operator()(const std::string& value) override {
+    if (is_nct_id(trim(value))) return Xapian::Query(id_term(trim(value)));
+    std::vector<Xapian::Query> words;
+    std::string word;
+    Xapian::termpos pos = 0;
+    auto flush = [&] {
+      if (!word.empty()) words.emplace_back(make_term(field("other-id").prefix, word), 1, ++pos);
+      word.clear();
+    };
+    for (char c : fold(value)) {
+      if (std::isalnum(static_cast<unsigned char>(c)))
+        word += c;
+      else
+        flush();
+    }
+    flush();
+    if (words.empty()) return Xapian::Query();
+    if (words.size() == 1) return words.front();
+    return Xapian::Query(Xapian::Query::OP_PHRASE, words.begin(), words.end(), words.size());
+  }
+};
+
+// start:2023..2025, updated:2025-01-01.. : whole years and months widen to their last day.
+class DateRangeProcessor : public Xapian::RangeProcessor {
+ public:
+  DateRangeProcessor(Xapian::valueno slot, const std::string& name)
+      : Xapian::RangeProcessor(slot, name + ":") {}
+  Xapian::Query operator()(const std::string& begin, const std::string& end) override {
+    auto lo = bound(begin, false);
+    auto hi = bound(end, true);
+    if ((!begin.empty() && !lo) || (!end.empty() && !hi))
+      throw Xapian::QueryParserError("date range wants YYYY, YYYY-MM or YYYY-MM-DD: " + begin +
+                                     ".." + end);
+    if (lo && hi)
+      return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, Xapian::sortable_serialise(*lo),
+                           Xapian::sortable_serialise(*hi));
+    if (lo) return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, Xapian::sortable_serialise(*lo));
+    return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, Xapian::sortable_serialise(*hi));
+  }
+
+  /// YYYYMMDD of a date bound; an upper bound of a year or month is its last day.
+  static std::optional<int> bound(const std::string& text, bool upper) {
+    if (text.empty()) return std::nullopt;
+    std::string iso = normalize_date(text);
+    auto n = date_number(iso);
+    if (!n) return std::nullopt;
+    if (upper && iso.size() == 4) return *n + 1130;  // YYYY0101 -> YYYY1231
+    if (upper && iso.size() == 7) return *n + 30;    // YYYYMM01 -> YYYYMM31
+    return n;
+  }
+};
+
+bool is_operator_word(std::string_view w) {
+  return w == "AND" || w == "OR" || w == "NOT" || w == "XOR" || w == "NEAR" || w == "ADJ" ||
+         w == "SYN";
+}
+
+// Lower-cases everything but the upper-case boolean operators.
+std::string lower_except_operators(std::string_view s) {
+  std::string out(s);
+  std::size_t i = 0;
+  while (i < out.size()) {
+    if (!std::isalpha(static_cast<unsigned char>(out[i]))) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < out.size() && std::isalpha(static_cast<unsigned char>(out[j]))) ++j;
+    if (!is_operator_word(std::string_view(out).substr(i, j - i)))
+      for (std::size_t k = i; k < j; ++k)
+        out[k] = static_cast<char>(std::tolower(static_cast<unsigned char>(out[k])));
+    i = j;
+  }
+  return out;
+}
+
+// Plain words only (no operators, quotes, fields, wildcards): eligible for the phrase boost.
+std::vector<std::string> plain_words(std::string_view s) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : s) {
+    if (c == '"' || c == ':' || c == '*' || c == '(' || c == ')' || c == '-' || c == '+')
+      return {};
+    if (c == ' ') {
+      if (!word.empty()) words.push_back(std::move(word));
+      word.clear();
+    } else {
+      word += c;
+    }
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  for (const auto& w : words)
+    if (is_operator_word(w)) return {};
+  return words;
+}
+
+}  // namespace
+
+std::string filter_term(std::string_view field_name, std::string_view value) {
+  if (field_name == "phase") return phase_terms(value).front();
+  if (field_name == "drug-name") return make_term(field(field_name).prefix, alias_key(value));
+  return make_term(field(field_name).prefix, filter_value(value));
+}
+
+struct TrialQueryParser::Impl {
+  Xapian::Database db;
+  mutable Xapian::QueryParser qp;
+  mutable std::string corrected;
+
+  explicit Impl(const Xapian::Database& database) : db(database) {
+    qp.set_database(db);
+    qp.set_stemmer(Xapian::Stem("english"));
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    for (const auto& f : kFields) {
+      std::string_view names = f.query_names;
+      while (!names.empty()) {
+        auto sp = names.find(' ');
+        std::string name(names.substr(0, sp));
+        switch (f.kind) {
+          case FieldKind::Text:
+            qp.add_prefix(name, std::string(f.prefix));
+            break;
+          case FieldKind::Filter:
+            qp.add_boolean_prefix(name, (new FilterProcessor(std::string(f.name)))->release());
+            break;
+          case FieldKind::Id:
+            qp.add_boolean_prefix(name, (new IdProcessor)->release());
+            break;
+        }
+        if (sp == std::string_view::npos) break;
+        names.remove_prefix(sp + 1);
+      }
+    }
+    qp.add_rangeprocessor((new DateRangeProcessor(kSlotStartDate, "start"))->release());
+    qp.add_rangeprocessor((new DateRangeProcessor(kSlotCompletionDate, "completion"))->release());
+    qp.add_rangeprocessor((new DateRangeProcessor(kSlotFirstPosted, "posted"))->release());
+    qp.add_rangeprocessor((new DateRangeProcessor(kSlotLastUpdate, "updated"))->release());
+    qp.add_rangeprocessor(
+        (new Xapian::NumberRangeProcessor(kSlotEnrollment, "enrollment:"))->release());
+  }
+
+  Xapian::Query parse_with(const std::string& text, Xapian::Query::op default_op) const {
+    qp.set_default_op(default_op);
+    try {
+      Xapian::Query q = qp.parse_query(text, kParseFlags);
+      if (corrected.empty()) corrected = qp.get_corrected_query_string();
+      return q;
+    } catch (const Xapian::QueryParserError& e) {
+      throw UsageError("query syntax error: " + e.get_msg());
+    }
+  }
+};
+
+TrialQueryParser::TrialQueryParser(const Xapian::Database& db) : impl_(std::make_unique<Impl>(db)) {}
+TrialQueryParser::~TrialQueryParser() = default;
+
+std::string TrialQueryParser::normalise(std::string_view text) const {
+  std::string s = lower_except_operators(collapse_space(fold_keep_case(text)));
+  auto codes = find_codes(s, CodeContext::Query);
+  for (auto it = codes.rbegin(); it != codes.rend(); ++it) {
+    if (it->spaced && !impl_->db.term_exists(it->canonical)) continue;
+    s.replace(it->begin, it->end - it->begin, it->canonical);
+  }
+  return s;
+}
+
+Xapian::Query TrialQueryParser::parse(std::string_view text, MatchMode mode) const {
+  impl_->corrected.clear();
+  std::string s = normalise(text);
+  if (trim(s).empty()) return Xapian::Query::MatchAll;
+  Xapian::Query all = impl_->parse_with(s, Xapian::Query::OP_AND);
+  Xapian::Query query = all;
+  if (mode == MatchMode::Any) {
+    query = impl_->parse_with(s, Xapian::Query::OP_OR);
+  } else if (mode == MatchMode::Relaxed) {
+    Xapian::Query any = impl_->parse_with(s, Xapian::Query::OP_OR);
+    if (any.get_description() != all.get_description())
+      query = Xapian::Query(Xapian::Query::OP_OR,
+                            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, all, kAllWordsBoost), any);
+  }
+  auto words = plain_words(s);
+  if (mode != MatchMode::Any && words.size() >= 2 && words.size() <= 6) {
+    Xapian::Query phrase = impl_->parse_with("\"" + s + "\"", Xapian::Query::OP_AND);
+    query = Xapian::Query(Xapian::Query::OP_OR, query,
+                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, phrase, kPhraseBoost * kAllWordsBoost));
+  }
+  // An NCT id typed in the query brings that trial first.
+  for (const auto& w : words) {
+    if (is_nct_id(w))
+      query = Xapian::Query(Xapian::Query::OP_OR,
+                            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(w), kIdBoost),
+                            query);
+  }
+  return query;
+}
+
+Xapian::Query TrialQueryParser::filter(const SearchFilters& f) const {
+  std::vector<Xapian::Query> parts;
+  auto any_of = [&](std::string_view field_name, const std::vector<std::string>& values) {
+    if (values.empty()) return;
+    std::vector<Xapian::Query> alternatives;
+    for (const auto& v : values) {
+      if (field_name == "phase") {
+        auto terms = phase_terms(v);
+        alternatives.emplace_back(Xapian::Query::OP_AND, terms.begin(), terms.end());
+      } else {
+        alternatives.emplace_back(filter_term(field_name, v));
+      }
+    }
+    parts.emplace_back(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
+  };
+  any_of("status", f.status);
+  any_of("phase", f.phase);
+  any_of("type", f.type);
+  any_of("country", f.country);
+  if (!f.sex.empty()) {
+    std::vector<std::string> sexes = f.sex;
+    sexes.emplace_back("all");
+    any_of("sex", sexes);
+  }
+  if (f.healthy) parts.emplace_back(filter_term("healthy", "yes"));
+  if (f.age_years) {
+    double days = *f.age_years * 365.0;
+    parts.emplace_back(Xapian::Query::OP_AND,
+                       Xapian::Query(Xapian::Query::OP_VALUE_LE, kSlotMinAgeDays, Xapian::sortable_serialise(days)),
+                       Xapian::Query(Xapian::Query::OP_VALUE_GE, kSlotMaxAgeDays, Xapian::sortable_serialise(days)));
+  }
+  if (!f.since.empty()) {
+    auto lo = DateRangeProcessor::bound(f.since, false);
+    if (!lo) throw UsageError("--since wants a date YYYY, YYYY-MM or YYYY-MM-DD, not '" + f.since + "'");
+    parts.emplace_back(Xapian::Query::OP_VALUE_GE, kSlotLastUpdate, Xapian::sortable_serialise(*lo));
+  }
+  if (parts.empty()) return Xapian::Query::MatchAll;
+  return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+}
+
+std::string TrialQueryParser::corrected() const { return impl_->corrected; }
+
+}  // namespace trialsearch

@@ -1,0 +1,148 @@
+// Query-parser tables: query string in, Xapian query out; and every field's query term equals
+// the term the indexer writes.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "analyzers/fields.hpp"
+#include "indexer/document_builder.hpp"
+#include "indexer/errors.hpp"
+#include "query/trial_query_parser.hpp"
+
+using namespace trialsearch;
+
+namespace {
+
+Xapian::Database empty_db() { return Xapian::Database(std::string(), Xapian::DB_BACKEND_INMEMORY); }
+
+std::set<std::string> query_terms(const Xapian::Query& q) {
+  return {q.get_unique_terms_begin(), q.get_unique_terms_end()};
+}
+
+}  // namespace
+
+TEST_CASE("query strings parse to the expected queries", "[query][parser]") {
+  auto db = empty_db();
+  TrialQueryParser parser(db);
+  struct Row {
+    std::string query, description;
+  };
+  for (const auto& r : std::vector<Row>{
+           {"lupus", "Query(Zlupus@1)"},
+           {"CC-97540", "Query(Zcc97540@1)"},
+           {"cc97540", "Query(Zcc97540@1)"},
+           {"CC\u201197540", "Query(Zcc97540@1)"},
+           {"lupus AND nephritis", "Query((Zlupus@1 AND Znephriti@2))"},
+           {"lupus OR sle", "Query((Zlupus@1 OR Zsle@2))"},
+           {"lupus NOT pediatric", "Query((Zlupus@1 AND_NOT Zpediatr@2))"},
+           {"status:recruiting", "Query(0 * XSTrecruiting)"},
+           {"status:\"Not yet recruiting\"", "Query(0 * XSTnot_yet_recruiting)"},
+           {"phase:2", "Query(0 * XPHphase2)"},
+           {"phase:1/2", "Query(0 * (XPHphase1 AND XPHphase2))"},
+           {"cond:lupus", "Query(ZXClupus@1)"},
+           {"drug:CC-97540", "Query(ZXIcc97540@1)"},
+           {"id:NCT05869955", "Query(0 * Qnct05869955)"},
+           {"Würzburg", "Query(Zwurzburg@1)"},
+       }) {
+    INFO(r.query);
+    CHECK(parser.parse(r.query, MatchMode::All).get_description() == r.description);
+  }
+}
+
+TEST_CASE("relaxed mode ranks all-word matches above partial ones", "[query][parser]") {
+  auto db = empty_db();
+  TrialQueryParser parser(db);
+  std::string d = parser.parse("lupus nephritis", MatchMode::Relaxed).get_description();
+  CHECK(d.find("50 * (Zlupus@1 AND Znephriti@2)") != std::string::npos);
+  CHECK(d.find("(Zlupus@1 OR Znephriti@2)") != std::string::npos);
+  CHECK(d.find("PHRASE") != std::string::npos);
+}
+
+TEST_CASE("ranges on value slots", "[query][parser]") {
+  auto db = empty_db();
+  TrialQueryParser parser(db);
+  auto q = parser.parse("start:2023..2025", MatchMode::All);
+  CHECK(q.get_description() ==
+        Xapian::Query(Xapian::Query::OP_VALUE_RANGE, kSlotStartDate, Xapian::sortable_serialise(20230101),
+                      Xapian::sortable_serialise(20251231))
+            .get_description());
+  auto open = parser.parse("updated:2025-01-01..", MatchMode::All);
+  CHECK(open.get_description() ==
+        Xapian::Query(Xapian::Query::OP_VALUE_GE, kSlotLastUpdate, Xapian::sortable_serialise(20250101))
+            .get_description());
+  CHECK_THROWS_AS(parser.parse("start:soon..later"), UsageError);
+}
+
+TEST_CASE("syntax errors are usage errors", "[query][parser]") {
+  auto db = empty_db();
+  TrialQueryParser parser(db);
+    CHECK_THROWS_AS(parser.parse("lupus AND"), UsageError);
+}
+
+TEST_CASE("every field's query term equals the indexed term", "[query][schema]") {
+  // Build one trial that has a value in every filter and text field, then check that
+  // `field:value` finds its term among the document's terms.
+  Trial t;
+  t.nct_id = "NCT01234567";
+  t.brief_title = "Belimumab title";
+  t.conditions = {"Lupus"};
+  Intervention i;
+  i.name = "CC-97540";
+  t.interventions.push_back(i);
+  t.keywords = {"autoimmunity"};
+  t.primary_outcomes = {{"remission", "", ""}};
+  t.brief_summary = "summary words";
+  t.lead_sponsor = {"Bristol", "INDUSTRY"};
+  t.org_study_id = "CA061";
+  t.condition_mesh = {"Lupus Erythematosus, Systemic"};
+  t.condition_mesh_ids = {"D008180"};
+  Site s;
+  s.facility = "Clinic";
+  s.city = "Paris";
+  s.country = "France";
+  t.sites.push_back(s);
+  t.eligibility_criteria = "adults";
+  t.overall_status = "ACTIVE_NOT_RECRUITING";
+  t.phases = {"PHASE1"};
+  t.study_type = "OBSERVATIONAL";
+  t.sex = "ALL";
+  t.healthy_volunteers = true;
+  t.std_ages = {"OLDER_ADULT"};
+  t.has_results = true;
+  DocumentBuilder builder;
+  Xapian::Document doc = builder.build(t).document;
+  std::set<std::string> indexed{doc.termlist_begin(), doc.termlist_end()};
+
+  struct Row {
+    std::string field_name, value;
+  };
+  auto db = empty_db();
+  TrialQueryParser parser(db);
+  for (const auto& r : std::vector<Row>{{"id", "NCT01234567"}, {"title", "belimumab"},
+                                        {"condition", "lupus"}, {"intervention", "CC-97540"},
+                                        {"keyword", "autoimmunity"}, {"outcome", "remission"},
+                                        {"summary", "summary"}, {"sponsor", "bristol"},
+                                        {"other-id", "ca061"}, {"mesh", "erythematosus"},
+                                        {"site", "clinic"}, {"city", "paris"},
+                                        {"eligibility", "adults"}, {"status", "\"active, not recruiting\""},
+                                        {"phase", "1"}, {"type", "observational"}, {"sex", "all"},
+                                        {"healthy", "yes"}, {"age-group", "older_adult"},
+                                        {"country", "France"}, {"sponsor-class", "industry"},
+                                        {"has-results", "yes"}, {"drug-name", "cc97540"},
+                                        {"drug-code", "cc97540"},
+                                        {"mesh-term", "\"Lupus Erythematosus, Systemic\""},
+                                        {"mesh-id", "D008180"}}) {
+    const FieldSpec& f = field(r.field_name);
+    std::string name(f.query_names.substr(0, f.query_names.find(' ')));
+    auto terms = query_terms(parser.parse(name + ":" + r.value, MatchMode::All));
+    INFO(r.field_name << ":" << r.value);
+    REQUIRE(!terms.empty());
+    for (const auto& term : terms) {
+      INFO(term);
+      // text fields are stemmed at query time: the stemmed form must be indexed too
+      CHECK(indexed.count(term));
+    }
+  }
+  // every field of the schema is covered by the table above
+  CHECK(kFields.size() == 26);
+}
