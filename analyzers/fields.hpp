@@ -10,7 +10,7 @@ namespace trialsearch {
 
 /// Bump when terms, prefixes, slots or analysis change: a database built with another version
 /// is refused with a message that says to reindex.
-inline constexpr std::string_view kSchemaVersion = "trialsearch-schema-1";
+inline constexpr std::string_view kSchemaVersion = "trialsearch-schema-2";
 
 enum class FieldKind {
   Text,    ///< free text: analysed, positional, field-prefixed and (if in_free_text) unprefixed too
@@ -28,6 +28,11 @@ struct FieldSpec {
   bool in_free_text;  ///< Text fields also indexed without prefix for unfielded search
 };
 
+/// Long text fields that are indexed once, with their prefix only, and that unfielded words
+/// search as well as the free-text index (QueryParser maps the default field to all of them).
+/// Indexing the bulk of a record's text once instead of twice is what keeps indexing fast.
+inline constexpr std::array<std::string_view, 2> kDefaultSearchFields{"summary", "eligibility"};
+
 // clang-format off
 inline constexpr std::array kFields{
   //          name              query names                   prefix  kind               weight free
@@ -37,13 +42,13 @@ inline constexpr std::array kFields{
   FieldSpec{"intervention",    "intervention drug",          "XI",   FieldKind::Text,   8, true},
   FieldSpec{"keyword",         "keyword",                    "K",    FieldKind::Text,   6, true},
   FieldSpec{"outcome",         "outcome",                    "XO",   FieldKind::Text,   5, true},
-  FieldSpec{"summary",         "summary description",        "XB",   FieldKind::Text,   4, true},
+  FieldSpec{"summary",         "summary description",        "XB",   FieldKind::Text,   4, false},
   FieldSpec{"sponsor",         "sponsor",                    "XSP",  FieldKind::Text,   4, true},
   FieldSpec{"other-id",        "otherid",                    "XID",  FieldKind::Text,   4, true},
   FieldSpec{"mesh",            "mesh",                       "XM",   FieldKind::Text,   3, true},
   FieldSpec{"site",            "site location facility",     "XL",   FieldKind::Text,   3, true},
   FieldSpec{"city",            "city",                       "XCI",  FieldKind::Text,   3, false},
-  FieldSpec{"eligibility",     "eligibility criteria",       "XE",   FieldKind::Text,   2, true},
+  FieldSpec{"eligibility",     "eligibility criteria",       "XE",   FieldKind::Text,   2, false},
   FieldSpec{"status",          "status",                     "XST",  FieldKind::Filter, 0, false},
   FieldSpec{"phase",           "phase",                      "XPH",  FieldKind::Filter, 0, false},
   FieldSpec{"type",            "type",                       "XTY",  FieldKind::Filter, 0, false},

@@ -58,6 +58,9 @@ std::size_t write_synonyms(Xapian::WritableDatabase& db, const AliasGraph& graph
   const std::string intervention_prefix(field("intervention").prefix);
   std::size_t keys = 0;
   for (const auto& group : graph.groups()) {
+    // A runaway chain of links (a lexicon's catch-all synonyms) would make n^2 entries and
+    // wrong expansions: such groups are left to the drug-name terms.
+    if (group.size() > AliasGraph::kMaxGroupSize) continue;
     bool any = false;
     for (const auto& member : group)
       if ((any = present(db, member))) break;

@@ -86,8 +86,8 @@ class IdProcessor : public Xapian::FieldProcessor {
 // start:2023..2025, updated:2025-01-01.. : whole years and months widen to their last day.
 class DateRangeProcessor : public Xapian::RangeProcessor {
  public:
-  DateRangeProcessor(Xapian::valueno slot, const std::string& name)
-      : Xapian::RangeProcessor(slot, name + ":") {}
+  DateRangeProcessor(Xapian::valueno value_slot, const std::string& name)
+      : Xapian::RangeProcessor(value_slot, name + ":") {}
   Xapian::Query operator()(const std::string& begin, const std::string& end) override {
     auto lo = bound(begin, false);
     auto hi = bound(end, true);
@@ -194,6 +194,8 @@ struct TrialQueryParser::Impl {
         names.remove_prefix(sp + 1);
       }
     }
+    qp.add_prefix("", "");
+    for (auto name : kDefaultSearchFields) qp.add_prefix("", std::string(field(name).prefix));
     qp.add_rangeprocessor((new DateRangeProcessor(kSlotStartDate, "start"))->release());
     qp.add_rangeprocessor((new DateRangeProcessor(kSlotCompletionDate, "completion"))->release());
     qp.add_rangeprocessor((new DateRangeProcessor(kSlotFirstPosted, "posted"))->release());
