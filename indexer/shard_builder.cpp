@@ -1,0 +1,156 @@
+#include "indexer/shard_builder.hpp"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "indexer/bounded_queue.hpp"
+#include "indexer/document_builder.hpp"
+#include "indexer/errors.hpp"
+
+namespace trialsearch {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::size_t kQueueCapacity = 256;
+
+class DispatchSink : public TrialSink {
+ public:
+  DispatchSink(std::vector<std::unique_ptr<BoundedQueue<Trial>>>& queues,
+               const std::function<void(const Origin&, std::string_view)>& skipped)
+      : queues_(queues), skipped_(skipped) {}
+  void trial(Trial&& t) override {
+    ++read;
+    std::size_t shard = std::hash<std::string>{}(t.nct_id) % queues_.size();
+    queues_[shard]->push(std::move(t));
+  }
+  void skipped(const Origin& where, std::string_view reason) override { skipped_(where, reason); }
+  std::uint64_t read = 0;
+
+ private:
+  std::vector<std::unique_ptr<BoundedQueue<Trial>>>& queues_;
+  const std::function<void(const Origin&, std::string_view)>& skipped_;
+};
+
+struct ShardOutput {
+  std::uint64_t written = 0, duplicates = 0;
+  std::vector<std::string> ids;
+  std::vector<std::pair<std::string, std::vector<std::vector<std::string>>>> alias_groups;
+  std::exception_ptr error;
+};
+
+void build_one_shard(BoundedQueue<Trial>& queue, const std::string& path, std::size_t commit_every,
+                     const std::function<void(const Origin&, std::string_view)>& skipped,
+                     std::mutex& skipped_mutex, ShardOutput& out) {
+  try {
+    // No reader ever sees a shard: skip the fsyncs.
+    Xapian::WritableDatabase db(path, Xapian::DB_CREATE | Xapian::DB_DANGEROUS | Xapian::DB_NO_SYNC);
+    DocumentBuilder builder;
+    std::size_t since_commit = 0;
+    while (auto t = queue.pop()) {
+      BuiltDocument built;
+      try {
+        built = builder.build(*t);
+      } catch (const std::exception& e) {
+        std::lock_guard lock(skipped_mutex);
+        skipped(t->origin, fmt::format("{}: cannot index: {}", t->nct_id, e.what()));
+        continue;
+      }
+      if (db.term_exists(built.id_term)) {
+        ++out.duplicates;
+      } else {
+        ++out.written;
+        out.ids.push_back(built.nct_id);
+      }
+      db.replace_document(built.id_term, built.document);
+      if (!built.alias_groups.empty()) out.alias_groups.emplace_back(built.nct_id, std::move(built.alias_groups));
+      std::sort(built.spelling_words.begin(), built.spelling_words.end());
+      built.spelling_words.erase(std::unique(built.spelling_words.begin(), built.spelling_words.end()),
+                                 built.spelling_words.end());
+      for (const auto& w : built.spelling_words) db.add_spelling(w);
+      if (++since_commit >= commit_every) {
+        db.commit();
+        since_commit = 0;
+      }
+    }
+    db.commit();
+  } catch (...) {
+    out.error = std::current_exception();
+    // drain so the reader never blocks on a dead shard
+    while (queue.pop()) {
+    }
+  }
+}
+
+}  // namespace
+
+ShardBuildResult build_shards(const std::function<void(TrialSink&)>& read, const ShardBuildOptions& options,
+                              const std::function<void(const Origin&, std::string_view)>& skipped) {
+  const auto start = std::chrono::steady_clock::now();
+  unsigned n = options.shards ? options.shards : std::max(1u, std::thread::hardware_concurrency());
+  fs::path work = fs::path(options.output).string() + ".shards";
+  std::error_code ec;
+  fs::remove_all(work, ec);
+  fs::create_directories(work);
+
+  std::vector<std::unique_ptr<BoundedQueue<Trial>>> queues;
+  for (unsigned i = 0; i < n; ++i) queues.push_back(std::make_unique<BoundedQueue<Trial>>(kQueueCapacity));
+  std::vector<ShardOutput> outputs(n);
+  std::vector<std::string> paths;
+  std::mutex skipped_mutex;
+  std::vector<std::thread> threads;
+  for (unsigned i = 0; i < n; ++i) {
+    paths.push_back((work / fmt::format("shard-{}", i)).string());
+    threads.emplace_back(build_one_shard, std::ref(*queues[i]), paths.back(), options.commit_every,
+                         std::cref(skipped), std::ref(skipped_mutex), std::ref(outputs[i]));
+  }
+  std::function<void(const Origin&, std::string_view)> locked_skip = [&](const Origin& o, std::string_view r) {
+    std::lock_guard lock(skipped_mutex);
+    skipped(o, r);
+  };
+  DispatchSink sink(queues, locked_skip);
+  std::exception_ptr read_error;
+  try {
+    read(sink);
+  } catch (...) {
+    read_error = std::current_exception();
+  }
+  for (auto& q : queues) q->close();
+  for (auto& t : threads) t.join();
+  if (read_error) std::rethrow_exception(read_error);
+  for (auto& o : outputs)
+    if (o.error) std::rethrow_exception(o.error);
+
+  ShardBuildResult result;
+  result.read = sink.read;
+  {
+    Xapian::Database all;
+    for (const auto& p : paths) all.add_database(Xapian::Database(p));
+    try {
+      all.compact(options.output, Xapian::DBCOMPACT_MULTIPASS);
+    } catch (const Xapian::Error& e) {
+      throw RuntimeError(fmt::format("cannot write database {}: {}", options.output, e.get_msg()));
+    }
+  }
+  fs::remove_all(work, ec);
+  for (auto& o : outputs) {
+    result.written += o.written;
+    result.duplicates += o.duplicates;
+    result.nct_ids.insert(result.nct_ids.end(), o.ids.begin(), o.ids.end());
+    for (const auto& [id, groups] : o.alias_groups)
+      for (const auto& g : groups) result.aliases.link_group(g, id);
+  }
+  std::sort(result.nct_ids.begin(), result.nct_ids.end());
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace trialsearch
