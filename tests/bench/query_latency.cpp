@@ -1,0 +1,87 @@
+// trialsearch-query-bench DB QUERIES [--runs N]: in-process latency of `search` over a query file
+// (one query per line, or `query<TAB>status=...,phase=...,type=...`), one JSON line on stdout
+// with p50/p95/p99/max/mean in milliseconds. The database is opened once, as a long-running
+// service would; every query asks for the top 10 with snippets, like the CLI.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "query/searcher.hpp"
+#include "query/trial_database.hpp"
+
+using namespace trialsearch;
+
+namespace {
+
+SearchOptions parse_line(const std::string& line) {
+  SearchOptions o;
+  auto tab = line.find('\t');
+  o.query = line.substr(0, tab);
+  if (tab == std::string::npos) return o;
+  std::string rest = line.substr(tab + 1);
+  std::size_t start = 0;
+  while (start < rest.size()) {
+    auto end = rest.find(',', start);
+    if (end == std::string::npos) end = rest.size();
+    std::string kv = rest.substr(start, end - start);
+    auto eq = kv.find('=');
+    if (eq != std::string::npos) {
+      std::string k = kv.substr(0, eq), v = kv.substr(eq + 1);
+      if (k == "status") o.filters.status.push_back(v);
+      if (k == "phase") o.filters.phase.push_back(v);
+      if (k == "type") o.filters.type.push_back(v);
+    }
+    start = end + 1;
+  }
+  return o;
+}
+
+double percentile(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: trialsearch-query-bench DB QUERIES [--runs N] [--facets]\n");
+    return 2;
+  }
+  int runs = 3;
+  bool facets = false;
+  for (int i = 3; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--runs" && i + 1 < argc) runs = std::stoi(argv[++i]);
+    if (a == "--facets") facets = true;
+  }
+  std::ifstream in(argv[2]);
+  std::vector<SearchOptions> queries;
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) queries.push_back(parse_line(line));
+  Xapian::Database db = open_database(argv[1]);
+  std::vector<double> ms;
+  std::size_t answered = 0;
+  for (int r = 0; r < runs; ++r) {
+    for (auto q : queries) {
+      if (facets) q.facets = {"status", "phase"};
+      auto t0 = std::chrono::steady_clock::now();
+      SearchResult res = search(db, q);
+      auto t1 = std::chrono::steady_clock::now();
+      if (r == 0 && !res.hits.empty()) ++answered;
+      ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+    }
+  }
+  double sum = 0;
+  for (double v : ms) sum += v;
+  fmt::print("{{\"engine\":\"trialsearch\",\"mode\":\"in-process{}\",\"n\":{},\"answered\":{},\"p50_ms\":{:.3f},"
+             "\"p95_ms\":{:.3f},\"p99_ms\":{:.3f},\"max_ms\":{:.3f},\"mean_ms\":{:.3f}}}\n",
+             facets ? "+facets" : "", ms.size(), answered, percentile(ms, 0.5), percentile(ms, 0.95),
+             percentile(ms, 0.99), *std::max_element(ms.begin(), ms.end()), sum / static_cast<double>(ms.size()));
+  return 0;
+}
