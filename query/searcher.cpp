@@ -202,7 +202,7 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
     Xapian::Document doc = it.get_document();
     hit.trial = trial_from_json(doc.get_data());
     hit.snippet = mset.snippet(snippet_source(hit.trial), kSnippetLength, stemmer,
-                               Xapian::MSet::SNIPPET_BACKGROUND_MODEL | Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                               Xapian::MSet::SNIPPET_EXHAUSTIVE,
                                options.highlight_start, options.highlight_end, "...");
     if (options.explain) explain_hit(enquire, *it, words, *graph, hit);
     result.hits.push_back(std::move(hit));

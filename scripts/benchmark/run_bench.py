@@ -1,0 +1,253 @@
+#!/usr/bin/env python3
+"""trialsearch benchmark: one run, same machine, same records, trialsearch beside its peers.
+
+usage: scripts/bench [--size N] [--peers all|none|LIST] [--bin-dir DIR] [--work DIR] [--out FILE]
+                     [--skip-index-peers]
+
+Generates N synthetic studies (scripts/gen-corpus, seed 1), then measures:
+  floors      cat of the input bytes; trialsearch validate (parse only, no index)
+  indexing    wall time, records/s, MB/s, peak RSS, size on disk: trialsearch and each peer
+  queries     p50/p95/p99 of scripts/benchmark/queries.txt: in process, and as whole CLI processes
+  similar     p50/p99 for scripts/benchmark/mlt-ids.txt where the engine has it
+Writes a Markdown report to --out (default bench-out/bench-N.md) and prints it.
+Peers: scriptindex, fts5, sphinx, lucene (see scripts/benchmark/PEERS-NOTES.md).
+"""
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+PEERS = {"scriptindex": "xapian_scriptindex.py", "fts5": "sqlite_fts5.py", "sphinx": "sphinx.py",
+         "lucene": "lucene.py"}
+
+
+def die(msg):
+    print("bench: " + msg, file=sys.stderr)
+    sys.exit(2)
+
+
+def timed(cmd, **kw):
+    """Runs cmd under /usr/bin/time -v; returns (wall seconds, peak RSS KB, stdout)."""
+    t0 = time.monotonic()
+    p = subprocess.run(["/usr/bin/time", "-v"] + cmd, capture_output=True, text=True, **kw)
+    wall = time.monotonic() - t0
+    rss = 0
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
+    if m:
+        rss = int(m.group(1))
+    if p.returncode not in (0, 4):
+        sys.stderr.write(p.stderr[-3000:])
+        die("command failed (%d): %s" % (p.returncode, " ".join(cmd)))
+    return wall, rss, p.stdout
+
+
+def du(path):
+    total = 0
+    if os.path.isfile(path):
+        return os.path.getsize(path)
+    for d, _, files in os.walk(path):
+        for f in files:
+            try:
+                total += os.path.getsize(os.path.join(d, f))
+            except OSError:
+                pass
+    return total
+
+
+def pct(values, p):
+    v = sorted(values)
+    return v[min(len(v) - 1, int(p * len(v)))]
+
+
+def load_queries(path, n=None):
+    out = []
+    with open(path) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line:
+                out.append(line)
+    return out[:n] if n else out
+
+
+def cli_args(line):
+    q, _, filters = line.partition("\t")
+    args = [q]
+    for kv in filters.split(","):
+        if "=" in kv:
+            k, v = kv.split("=", 1)
+            args += ["--" + k, v]
+    return args
+
+
+def main(argv):
+    size, peers, bin_dir, work, out, skip_peer_index = 2000, "all", os.path.join(ROOT, "build-rel"), None, None, False
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a in ("--size", "--peers", "--bin-dir", "--work", "--out") and i + 1 < len(argv):
+            val = argv[i + 1]
+            if a == "--size":
+                if not val.isdigit():
+                    die("--size takes a number")
+                size = int(val)
+            elif a == "--peers":
+                peers = val
+            elif a == "--bin-dir":
+                bin_dir = val
+            elif a == "--work":
+                work = val
+            else:
+                out = val
+            i += 2
+        elif a == "--skip-index-peers":
+            skip_peer_index = True
+            i += 1
+        else:
+            die("unknown argument %s\n" % a + __doc__.split("\n\n")[1])
+    peer_list = [] if peers == "none" else list(PEERS) if peers == "all" else peers.split(",")
+    for p in peer_list:
+        if p not in PEERS:
+            die("unknown peer %s (peers: %s)" % (p, ", ".join(PEERS)))
+    ts = os.path.join(bin_dir, "trialsearch")
+    qbench = os.path.join(bin_dir, "trialsearch-query-bench")
+    for b in (ts, qbench):
+        if not os.access(b, os.X_OK):
+            die("no %s: build it first (cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release && cmake --build build-rel)" % b)
+    work = work or os.path.join(ROOT, "bench-out", "work-%d" % size)
+    os.makedirs(work, exist_ok=True)
+    out = out or os.path.join(ROOT, "bench-out", "bench-%d.md" % size)
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+
+    corpus = os.path.join(work, "corpus.jsonl")
+    if not os.path.exists(corpus):
+        t0 = time.monotonic()
+        subprocess.run([os.path.join(ROOT, "scripts", "gen-corpus"), str(size), "--seed", "1", "--out", corpus], check=True)
+        print("generated %d studies in %.1f s" % (size, time.monotonic() - t0), file=sys.stderr)
+    mb = os.path.getsize(corpus) / 1e6
+    rows = []
+
+    # floors
+    wall, _, _ = timed(["sh", "-c", "cat %s > /dev/null" % corpus])
+    rows.append(("floor: cat", wall, size / wall, mb / wall, None, None))
+    wall, rss, _ = timed([ts, "validate", "-q", "--json", corpus])
+    rows.append(("floor: trialsearch readers (parse only)", wall, size / wall, mb / wall, rss, None))
+
+    # trialsearch indexing
+    db = os.path.join(work, "ts-db")
+    shutil.rmtree(db, ignore_errors=True)
+    wall, rss, summary = timed([ts, "index", "-q", "--json", "--db", db, corpus])
+    rows.append(("trialsearch index", wall, size / wall, mb / wall, rss, du(db)))
+    peer_results = {}
+    for p in peer_list:
+        script = os.path.join(HERE, "peers", PEERS[p])
+        pw = os.path.join(work, p)
+        if not skip_peer_index or not os.path.exists(pw):
+            shutil.rmtree(pw, ignore_errors=True)
+            r = subprocess.run([sys.executable, script, "build", corpus, pw], capture_output=True, text=True)
+            if r.returncode != 0:
+                sys.stderr.write(r.stderr[-2000:])
+                die("peer %s failed to build" % p)
+            res = json.loads(r.stdout.strip().splitlines()[-1])
+            peer_results[p] = res
+            rows.append(("%s (convert %.1f s, not included)" % (p, res.get("convert_s", 0)), res["index_s"],
+                         size / res["index_s"], mb / res["index_s"], res.get("index_rss_kb"),
+                         res.get("index_mb", 0) * 1e6))
+
+    # queries
+    qfile = os.path.join(HERE, "queries.txt")
+    qrows = []
+    r = subprocess.run([qbench, db, qfile, "--runs", "3"], capture_output=True, text=True, check=True)
+    j = json.loads(r.stdout)
+    qrows.append(("trialsearch", "in process", j["p50_ms"], j["p95_ms"], j["p99_ms"], j["answered"]))
+    r = subprocess.run([qbench, db, qfile, "--runs", "1", "--facets"], capture_output=True, text=True, check=True)
+    j = json.loads(r.stdout)
+    qrows.append(("trialsearch", "in process, with status+phase facets", j["p50_ms"], j["p95_ms"], j["p99_ms"], j["answered"]))
+    cli_ms = []
+    for line in load_queries(qfile, 75):
+        t0 = time.monotonic()
+        subprocess.run([ts, "search", "--db", db, "--limit", "10", "--json"] + cli_args(line),
+                       capture_output=True, check=False)
+        cli_ms.append((time.monotonic() - t0) * 1000)
+    qrows.append(("trialsearch", "whole CLI process (75 queries)", pct(cli_ms, .5), pct(cli_ms, .95), pct(cli_ms, .99), None))
+    for p in peer_list:
+        script = os.path.join(HERE, "peers", PEERS[p])
+        extra = ["--quest", "75"] if p == "scriptindex" else []
+        r = subprocess.run([sys.executable, script, "query", os.path.join(work, p), qfile] + extra,
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.stderr.write(r.stderr[-2000:])
+            continue
+        for line in r.stdout.strip().splitlines():
+            try:
+                j = json.loads(line)
+            except ValueError:
+                continue
+            qrows.append((p, j.get("mode", "in process"), j["p50_ms"], j["p95_ms"], j["p99_ms"], j.get("answered")))
+
+    # similar
+    mrows = []
+    ids = load_queries(os.path.join(HERE, "mlt-ids.txt"))
+    help_text = subprocess.run([ts, "--help"], capture_output=True, text=True).stdout
+    if "similar" in help_text:
+        ms = []
+        for nct in ids:
+            t0 = time.monotonic()
+            subprocess.run([ts, "similar", "--db", db, "--limit", "10", "--json", nct], capture_output=True)
+            ms.append((time.monotonic() - t0) * 1000)
+        mrows.append(("trialsearch similar", "whole CLI process", pct(ms, .5), pct(ms, .99)))
+    for p in peer_list:
+        if p not in ("scriptindex", "lucene"):
+            continue
+        script = os.path.join(HERE, "peers", PEERS[p])
+        r = subprocess.run([sys.executable, script, "query", os.path.join(work, p), qfile, "--mlt",
+                            os.path.join(HERE, "mlt-ids.txt")], capture_output=True, text=True)
+        for line in r.stdout.strip().splitlines():
+            try:
+                j = json.loads(line)
+            except ValueError:
+                continue
+            if "mlt" in json.dumps(j).lower():
+                mrows.append((p, j.get("mode", "mlt"), j["p50_ms"], j["p99_ms"]))
+
+    # report
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            m = re.search(r"model name\s*:\s*(.*)", f.read())
+            cpu = m.group(1) if m else ""
+    except OSError:
+        pass
+    lines = ["## Benchmark run: %d synthetic studies (%.0f MB NDJSON)" % (size, mb), "",
+             "- date: %s" % time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+             "- machine: %s, %d cores, %.0f GB RAM, %s" % (cpu, os.cpu_count(),
+                                                        os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30,
+                                                        platform.platform()),
+             "- command: `scripts/bench %s`" % " ".join(argv), "",
+             "### Indexing", "", "| engine | seconds | records/s | MB/s | peak RSS MB | index MB |", "|---|---|---|---|---|---|"]
+    for name, wall, rps, mbs, rss, size_b in rows:
+        lines.append("| %s | %.1f | %.0f | %.1f | %s | %s |" % (name, wall, rps, mbs,
+                     "%.0f" % (rss / 1024) if rss else "-", "%.0f" % (size_b / 1e6) if size_b else "-"))
+    lines += ["", "### Queries (scripts/benchmark/queries.txt)", "", "| engine | mode | p50 ms | p95 ms | p99 ms | queries answered |",
+              "|---|---|---|---|---|---|"]
+    for e, mode, p50, p95, p99, ans in qrows:
+        lines.append("| %s | %s | %.2f | %.2f | %.2f | %s |" % (e, mode, p50, p95, p99, "-" if ans is None else ans))
+    if mrows:
+        lines += ["", "### More like this (scripts/benchmark/mlt-ids.txt)", "", "| engine | mode | p50 ms | p99 ms |", "|---|---|---|---|"]
+        for e, mode, p50, p99 in mrows:
+            lines.append("| %s | %s | %.2f | %.2f |" % (e, mode, p50, p99))
+    report = "\n".join(lines) + "\n"
+    with open(out, "w") as f:
+        f.write(report)
+    print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
