@@ -7,6 +7,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <ctime>
+#include <filesystem>
+
+#include <unistd.h>
 #include <map>
 #include <mutex>
 #include <set>
@@ -20,6 +23,7 @@
 #include "indexer/document_builder.hpp"
 #include "indexer/errors.hpp"
 #include "indexer/json_writer.hpp"
+#include "indexer/shard_builder.hpp"
 #include "indexer/source_reader.hpp"
 #include "indexer/synonym_table.hpp"
 
@@ -150,10 +154,87 @@ void add_lexicons(AliasGraph& graph, const std::vector<std::string>& files) {
   }
 }
 
+// Everything but documents: the alias graph (harvested + lexicons), the synonym table derived
+// from it, and the run's metadata. The caller commits.
+void finish_database(Xapian::WritableDatabase& db, AliasGraph& graph, const std::vector<std::string>& sources,
+                     const IndexOptions& options, IndexSummary& summary) {
+  add_lexicons(graph, options.lexicons);
+  store_alias_graph(db, graph);
+  summary.synonym_keys = write_synonyms(db, graph);
+  summary.alias_links = graph.link_count();
+  summary.documents = db.get_doccount();
+  JsonWriter src;
+  src.begin_array();
+  for (const auto& s : sources) src.value(s);
+  src.end_array();
+  db.set_metadata(std::string(kMetaSchema), std::string(kSchemaVersion));
+  db.set_metadata(std::string(kMetaBuilt), now_iso());
+  db.set_metadata(std::string(kMetaSources), src.str());
+}
+
+// A database that does not exist yet is built on every core (build_shards) into a folder
+// beside it, finished, and renamed into place: a reader never sees it half built.
+IndexSummary build_fresh(const std::vector<std::string>& sources, const IndexOptions& options,
+                         const IndexCallbacks& callbacks) {
+  const auto start = Clock::now();
+  IndexSummary summary;
+  std::mutex summary_mutex;
+  ShardBuildOptions shard_options;
+  shard_options.output = fmt::format("{}.new-{}", options.db_path, ::getpid());
+  shard_options.shards = options.threads;
+  std::atomic<std::uint64_t> read{0};
+  auto last = Clock::now();
+  shard_options.on_read = [&] {
+    ++read;
+    if (!callbacks.progress || Clock::now() - last < std::chrono::milliseconds(500)) return;
+    last = Clock::now();
+    callbacks.progress({read.load(), std::chrono::duration<double>(last - start).count()});
+  };
+  ReadCounts counts;
+  std::error_code ec;
+  std::filesystem::remove_all(shard_options.output, ec);
+  ShardBuildResult built;
+  try {
+    built = build_shards([&](TrialSink& sink) { counts = read_sources(sources, sink); }, shard_options,
+                         [&](const Origin& where, std::string_view reason) {
+                           {
+                             std::lock_guard lock(summary_mutex);
+                             ++summary.skipped;
+                             ++summary.skip_reasons[std::string(reason)];
+                           }
+                           if (callbacks.skipped)
+                             callbacks.skipped(fmt::format("skipped {}: {}", describe(where), reason));
+                         });
+    summary.read = built.read;
+    summary.added = built.written;
+    summary.replaced = built.duplicates;
+    summary.inputs = counts.inputs;
+    summary.bytes = counts.bytes;
+    Xapian::WritableDatabase db(shard_options.output, Xapian::DB_OPEN);
+    finish_database(db, built.aliases, sources, options, summary);
+    summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    db.set_metadata(std::string(kMetaLastRun), summary_to_json(summary));
+    db.commit();
+    db.close();
+  } catch (...) {
+    std::filesystem::remove_all(shard_options.output, ec);
+    throw;
+  }
+  if (std::filesystem::exists(options.db_path) ||
+      std::rename(shard_options.output.c_str(), options.db_path.c_str()) != 0) {
+    std::filesystem::remove_all(shard_options.output, ec);
+    throw LockedError(fmt::format("database {} appeared while this run was building it: another writer? "
+                                  "rerun to update it", options.db_path));
+  }
+  if (callbacks.progress) callbacks.progress({summary.read, summary.seconds});
+  return summary;
+}
+
 }  // namespace
 
 IndexSummary index_sources(const std::vector<std::string>& sources, const IndexOptions& options,
                            const IndexCallbacks& callbacks) {
+  if (!std::filesystem::exists(options.db_path)) return build_fresh(sources, options, callbacks);
   const auto start = Clock::now();
   Xapian::WritableDatabase db = open_for_writing(options);
   check_schema(db, options.db_path);
@@ -265,22 +346,11 @@ IndexSummary index_sources(const std::vector<std::string>& sources, const IndexO
   closer.join();
   if (reader_error) std::rethrow_exception(reader_error);
 
-  add_lexicons(graph, options.lexicons);
-  store_alias_graph(db, graph);
-  summary.synonym_keys = write_synonyms(db, graph);
-  summary.alias_links = graph.link_count();
   summary.read = records;
   summary.inputs = counts.inputs;
   summary.bytes = counts.bytes;
-  summary.documents = db.get_doccount();
+  finish_database(db, graph, sources, options, summary);
   summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-
-  JsonWriter src;
-  src.begin_array();
-  for (const auto& s : sources) src.value(s);
-  src.end_array();
-  db.set_metadata(std::string(kMetaBuilt), now_iso());
-  db.set_metadata(std::string(kMetaSources), src.str());
   db.set_metadata(std::string(kMetaLastRun), summary_to_json(summary));
   db.commit();
   report(true);

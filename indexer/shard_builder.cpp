@@ -25,10 +25,12 @@ constexpr std::size_t kQueueCapacity = 256;
 class DispatchSink : public TrialSink {
  public:
   DispatchSink(std::vector<std::unique_ptr<BoundedQueue<Trial>>>& queues,
-               const std::function<void(const Origin&, std::string_view)>& skipped)
-      : queues_(queues), skipped_(skipped) {}
+               const std::function<void(const Origin&, std::string_view)>& skipped,
+               const std::function<void()>& on_read)
+      : queues_(queues), skipped_(skipped), on_read_(on_read) {}
   void trial(Trial&& t) override {
     ++read;
+    if (on_read_) on_read_();
     std::size_t shard = std::hash<std::string>{}(t.nct_id) % queues_.size();
     queues_[shard]->push(std::move(t));
   }
@@ -38,6 +40,7 @@ class DispatchSink : public TrialSink {
  private:
   std::vector<std::unique_ptr<BoundedQueue<Trial>>>& queues_;
   const std::function<void(const Origin&, std::string_view)>& skipped_;
+  const std::function<void()>& on_read_;
 };
 
 struct ShardOutput {
@@ -116,7 +119,7 @@ ShardBuildResult build_shards(const std::function<void(TrialSink&)>& read, const
     std::lock_guard lock(skipped_mutex);
     skipped(o, r);
   };
-  DispatchSink sink(queues, locked_skip);
+  DispatchSink sink(queues, locked_skip, options.on_read);
   std::exception_ptr read_error;
   try {
     read(sink);
