@@ -15,7 +15,7 @@ namespace trialsearch {
 struct ShardBuildOptions {
   std::string output;        ///< folder for the new database; must not exist yet
   unsigned shards = 0;       ///< parallel shards; 0 = one per core
-  std::size_t commit_every = 1000;  ///< documents per shard between flushes (bounds memory)
+  std::size_t commit_every = 250;   ///< documents per shard between flushes (bounds memory; measured)
   std::function<void()> on_read;    ///< called on the reader's thread for every trial read
 };
 
