@@ -21,8 +21,8 @@ constexpr std::string_view kMarks[] = {"\u00ae", "\u2122", "\u2120", "\u00a9"};
 constexpr std::string_view kAsciiMarks[] = {"(r)", "(tm)", "(c)"};
 // Punctuation stripped from either end of a name (after folding). Brackets are handled apart.
 constexpr std::string_view kEdgePunctuation[] = {
-    " ", ".", ",", ";", ":", "!", "?", "\"", "'", "*", "/", "\\", "|", "_",
-    "\u201c", "\u201d", "\u2018", "\u2019", "\u00ab", "\u00bb"};
+    " ", ".",  ",", ";", ":",      "!",      "?",      "\"",     "'",      "*",
+    "/", "\\", "|", "_", "\u201c", "\u201d", "\u2018", "\u2019", "\u00ab", "\u00bb"};
 constexpr std::pair<char, char> kBrackets[] = {{'(', ')'}, {'[', ']'}, {'{', '}'}};
 
 std::string remove_all(std::string_view text, std::string_view needle) {
@@ -126,11 +126,20 @@ std::string escape(std::string_view field) {
   out.reserve(field.size());
   for (char c : field) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      default: out.push_back(c);
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out.push_back(c);
     }
   }
   return out;
@@ -146,10 +155,18 @@ std::string unescape(std::string_view field, std::size_t line_number) {
     }
     char next = i + 1 < field.size() ? field[i + 1] : '\0';
     switch (next) {
-      case '\\': out.push_back('\\'); break;
-      case 't': out.push_back('\t'); break;
-      case 'n': out.push_back('\n'); break;
-      case 'r': out.push_back('\r'); break;
+      case '\\':
+        out.push_back('\\');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
       default:
         throw std::runtime_error("alias graph line " + std::to_string(line_number) +
                                  ": bad escape sequence");
@@ -330,7 +347,8 @@ std::vector<AliasStep> AliasGraph::explain(std::string_view from, std::string_vi
   for (NodeId node = *goal; parent.at(node) != kNone; node = parent.at(node)) {
     NodeId previous = parent.at(node);
     AliasStep step{keys_[previous], keys_[node], {}};
-    for (ProvId p : edges_.at(edge_key(previous, node))) step.provenances.push_back(provenances_[p]);
+    for (ProvId p : edges_.at(edge_key(previous, node)))
+      step.provenances.push_back(provenances_[p]);
     std::sort(step.provenances.begin(), step.provenances.end());
     steps.push_back(std::move(step));
   }
@@ -390,7 +408,8 @@ AliasGraph AliasGraph::deserialize(std::string_view text) {
   std::vector<std::string_view> lines = split(text, '\n');
   if (lines.back().empty()) lines.pop_back();
   if (lines.empty() || lines.front() != kHeader)
-    throw std::runtime_error("alias graph line 1: expected header \"" + std::string(kHeader) + "\"");
+    throw std::runtime_error("alias graph line 1: expected header \"" + std::string(kHeader) +
+                             "\"");
   for (std::size_t i = 1; i < lines.size(); ++i) {
     std::vector<std::string_view> fields = split(lines[i], '\t');
     std::string a = fields.size() >= 3 ? unescape(fields[0], i + 1) : std::string();
@@ -398,7 +417,8 @@ AliasGraph AliasGraph::deserialize(std::string_view text) {
     if (a.empty() || b.empty() || a == b)
       throw std::runtime_error("alias graph line " + std::to_string(i + 1) +
                                ": expected two different keys and at least one provenance");
-    for (std::size_t f = 2; f < fields.size(); ++f) graph.link_keys(a, b, unescape(fields[f], i + 1));
+    for (std::size_t f = 2; f < fields.size(); ++f)
+      graph.link_keys(a, b, unescape(fields[f], i + 1));
   }
   return graph;
 }

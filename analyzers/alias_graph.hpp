@@ -1,4 +1,5 @@
-/// @brief Drug-name aliases as an undirected graph of matching keys, each link remembering where it came from.
+/// @brief Drug-name aliases as an undirected graph of matching keys, each link remembering where it
+/// came from.
 #pragma once
 
 #include <cstddef>

@@ -4,8 +4,8 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
-#include <iterator>
 #include <cstdint>
+#include <iterator>
 
 namespace trialsearch {
 namespace {
@@ -20,21 +20,21 @@ constexpr std::size_t kMaxTailDigits = 3;
 
 // Sorted, lower case: letter parts that, separated from a number, are words and not codes.
 constexpr std::string_view kCommonWords[] = {
-    "about",   "after",   "age",      "aged",    "ages",     "all",     "amendment", "and",
-    "annex",   "appendix", "apr",     "april",   "area",     "arm",     "arms",      "article",
-    "at",      "aug",     "august",   "batch",   "bed",      "before",  "block",     "box",
-    "by",      "case",    "chapter",  "class",   "code",     "cohort",  "course",    "cycle",
-    "day",     "days",    "dec",      "december", "dose",    "doses",   "during",    "feb",
-    "february", "fig",    "figure",   "floor",   "for",      "form",    "from",      "grade",
-    "group",   "hour",    "hours",    "hr",      "in",       "item",    "jan",       "january",
-    "jul",     "july",    "jun",      "june",    "kg",       "level",   "line",      "list",
-    "lot",     "mar",     "march",    "max",     "may",      "mg",      "min",       "minute",
-    "minutes", "ml",      "month",    "months",  "no",       "nov",     "november",  "nr",
-    "number",  "oct",     "october",  "of",      "or",       "page",    "part",      "patient",
-    "patients", "per",    "period",   "phase",   "protocol", "room",    "round",     "score",
-    "section", "sep",     "sept",     "september", "site",   "stage",   "step",      "studies",
-    "study",   "table",   "the",      "to",      "trial",    "type",    "unit",      "version",
-    "visit",   "week",    "weeks",    "with",    "year",     "years",
+    "about",    "after",    "age",     "aged",      "ages",     "all",    "amendment", "and",
+    "annex",    "appendix", "apr",     "april",     "area",     "arm",    "arms",      "article",
+    "at",       "aug",      "august",  "batch",     "bed",      "before", "block",     "box",
+    "by",       "case",     "chapter", "class",     "code",     "cohort", "course",    "cycle",
+    "day",      "days",     "dec",     "december",  "dose",     "doses",  "during",    "feb",
+    "february", "fig",      "figure",  "floor",     "for",      "form",   "from",      "grade",
+    "group",    "hour",     "hours",   "hr",        "in",       "item",   "jan",       "january",
+    "jul",      "july",     "jun",     "june",      "kg",       "level",  "line",      "list",
+    "lot",      "mar",      "march",   "max",       "may",      "mg",     "min",       "minute",
+    "minutes",  "ml",       "month",   "months",    "no",       "nov",    "november",  "nr",
+    "number",   "oct",      "october", "of",        "or",       "page",   "part",      "patient",
+    "patients", "per",      "period",  "phase",     "protocol", "room",   "round",     "score",
+    "section",  "sep",      "sept",    "september", "site",     "stage",  "step",      "studies",
+    "study",    "table",    "the",     "to",        "trial",    "type",   "unit",      "version",
+    "visit",    "week",     "weeks",   "with",      "year",     "years",
 };
 
 static_assert(std::is_sorted(std::begin(kCommonWords), std::end(kCommonWords)));

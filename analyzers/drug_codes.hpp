@@ -1,4 +1,5 @@
-/// @brief Recognises drug and product codes (CC-97540, cc 97540, LY3009104) and gives each one canonical form.
+/// @brief Recognises drug and product codes (CC-97540, cc 97540, LY3009104) and gives each one
+/// canonical form.
 #pragma once
 
 #include <cstddef>
@@ -34,7 +35,8 @@ struct CodeMatch {
 ///
 /// Not codes: letters preceded by a letter/digit and a dash ("anti-CD19", "SARS-CoV-2"),
 /// letter-letter compounds ("anti-dsDNA", "T-cell"), numbers, dates, ratios, doses ("10mg"),
-/// trial registry ids (NCT05869955, ISRCTN12345678), and separated forms whose letters are a common word
+/// trial registry ids (NCT05869955, ISRCTN12345678), and separated forms whose letters are a common
+/// word
 /// ("Week 12", "Day-28", "visit 104"; see is_common_code_word()).
 ///
 /// A space-separated form additionally needs 2+ letters, 3+ digits and digits that do not

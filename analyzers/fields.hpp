@@ -1,4 +1,5 @@
-/// @brief The field schema: every Xapian prefix, value slot and weight, declared once for the indexer and the query parser.
+/// @brief The field schema: every Xapian prefix, value slot and weight, declared once for the
+/// indexer and the query parser.
 #pragma once
 
 #include <array>
@@ -78,17 +79,17 @@ std::string make_term(std::string_view prefix, std::string_view value);
 
 /// Value slots. The numbers are part of the schema version.
 enum Slot : unsigned {
-  kSlotStartDate = 0,         ///< sortable_serialise(YYYYMMDD)
+  kSlotStartDate = 0,  ///< sortable_serialise(YYYYMMDD)
   kSlotPrimaryCompletion = 1,
   kSlotCompletionDate = 2,
   kSlotFirstPosted = 3,
   kSlotLastUpdate = 4,
-  kSlotEnrollment = 5,        ///< sortable_serialise(count)
-  kSlotMinAgeDays = 6,        ///< sortable_serialise(days), 0 when absent
-  kSlotMaxAgeDays = 7,        ///< sortable_serialise(days), 1e6 when absent
-  kSlotCoords = 8,            ///< Xapian::LatLongCoords of every site with coordinates
-  kSlotContentHash = 9,       ///< hex digest of the record's content, for cheap upserts
-  kSlotFacetStatus = 10,      ///< facet values: normalised filter values, '\x1f'-separated
+  kSlotEnrollment = 5,    ///< sortable_serialise(count)
+  kSlotMinAgeDays = 6,    ///< sortable_serialise(days), 0 when absent
+  kSlotMaxAgeDays = 7,    ///< sortable_serialise(days), 1e6 when absent
+  kSlotCoords = 8,        ///< Xapian::LatLongCoords of every site with coordinates
+  kSlotContentHash = 9,   ///< hex digest of the record's content, for cheap upserts
+  kSlotFacetStatus = 10,  ///< facet values: normalised filter values, '\x1f'-separated
   kSlotFacetPhase = 11,
   kSlotFacetCountry = 12,
   kSlotFacetType = 13,

@@ -22,9 +22,9 @@ namespace {
 
 constexpr std::string_view kDrugBankHeader =
     "DrugBank ID,Accession Numbers,Common name,CAS,UNII,Synonyms,Standard InChI Key";
-constexpr std::string_view kDrugsAtFdaColumns[] = {"ApplNo",       "ProductNo",       "Form",
-                                                   "Strength",     "ReferenceDrug",   "DrugName",
-                                                   "ActiveIngredient", "ReferenceStandard"};
+constexpr std::string_view kDrugsAtFdaColumns[] = {
+    "ApplNo",           "ProductNo",        "Form", "Strength", "ReferenceDrug", "DrugName",
+    "ActiveIngredient", "ReferenceStandard"};
 constexpr std::string_view kBom = "\xef\xbb\xbf";
 
 [[noreturn]] void fail(const std::filesystem::path& path, std::size_t line, std::string_view what) {
@@ -184,8 +184,9 @@ LexiconLoad parse_drugbank(std::string_view text, const std::filesystem::path& p
   std::string header;
   for (const auto& f : fields) header += (header.empty() ? "" : ",") + f;
   if (!ok || header != kDrugBankHeader)
-    fail(path, 1, "not a DrugBank open vocabulary header: expected \"" +
-                      std::string(kDrugBankHeader) + "\"");
+    fail(
+        path, 1,
+        "not a DrugBank open vocabulary header: expected \"" + std::string(kDrugBankHeader) + "\"");
   while (reader.next(fields, ok)) {
     if (ok && fields.size() == 1 && trim(fields[0]).empty()) continue;  // blank line
     if (!ok || fields.size() != 7 || !fields[0].starts_with("DB")) {
@@ -217,8 +218,9 @@ LexiconLoad parse_drugsatfda(std::string_view text, const std::filesystem::path&
   for (std::size_t i = 0; header_ok && i < std::size(kDrugsAtFdaColumns); ++i)
     header_ok = trim(header[i]) == kDrugsAtFdaColumns[i];
   if (!header_ok)
-    fail(path, 1, "not a Drugs@FDA products header: expected ApplNo, ProductNo, Form, Strength, "
-                  "ReferenceDrug, DrugName, ActiveIngredient, ReferenceStandard");
+    fail(path, 1,
+         "not a Drugs@FDA products header: expected ApplNo, ProductNo, Form, Strength, "
+         "ReferenceDrug, DrugName, ActiveIngredient, ReferenceStandard");
 
   std::set<std::pair<std::string, std::string>> seen;
   while (lines.next(line)) {
@@ -301,8 +303,9 @@ LexiconLoad load_lexicon(const std::filesystem::path& path) {
   if (first.starts_with("DrugBank ID,")) return parse_drugbank(text, path);
   if (first.starts_with("ApplNo\t")) return parse_drugsatfda(text, path);
   if (path.extension() == ".csv")
-    fail(path, 1, "lexicon header not recognised (expected DrugBank's open vocabulary, "
-                  "Drugs@FDA products or an aliases.tsv file)");
+    fail(path, 1,
+         "lexicon header not recognised (expected DrugBank's open vocabulary, "
+         "Drugs@FDA products or an aliases.tsv file)");
   return parse_alias_tsv(text, path.filename().string());
 }
 

@@ -1,4 +1,5 @@
-/// @brief Importers of drug-name lexicons (DrugBank, Drugs@FDA, a user's aliases.tsv) and our own compiled-in curated lexicon.
+/// @brief Importers of drug-name lexicons (DrugBank, Drugs@FDA, a user's aliases.tsv) and our own
+/// compiled-in curated lexicon.
 #pragma once
 
 #include <cstddef>

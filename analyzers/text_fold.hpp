@@ -1,4 +1,5 @@
-/// @brief Unicode folding applied identically to record text and to queries: NFKC, case fold, accents removed, dashes unified.
+/// @brief Unicode folding applied identically to record text and to queries: NFKC, case fold,
+/// accents removed, dashes unified.
 #pragma once
 
 #include <string>

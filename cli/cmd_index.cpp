@@ -38,8 +38,8 @@ int run_index(const IndexCommandOptions& o) {
   if (tty) {
     callbacks.progress = [](const IndexProgress& p) {
       double rate = p.seconds > 0 ? p.records / p.seconds : 0;
-      fmt::print(stderr, "\r\033[Kindexing: {} records, {:.0f} records/s, {:.1f} s", p.records, rate,
-                 p.seconds);
+      fmt::print(stderr, "\r\033[Kindexing: {} records, {:.0f} records/s, {:.1f} s", p.records,
+                 rate, p.seconds);
       std::fflush(stderr);
     };
   }
@@ -51,7 +51,8 @@ int run_index(const IndexCommandOptions& o) {
                "{} documents; {:.1f} s\n",
                s.inputs == 1 ? "1 input" : fmt::format("{} inputs", s.inputs), options.db_path,
                s.read, s.added, s.replaced, s.unchanged, s.skipped, s.documents, s.seconds);
-    for (const auto& [reason, n] : s.skip_reasons) fmt::print(stderr, "  skipped {}x: {}\n", n, reason);
+    for (const auto& [reason, n] : s.skip_reasons)
+      fmt::print(stderr, "  skipped {}x: {}\n", n, reason);
   }
   if (o.json) fmt::print("{}\n", summary_to_json(s));
   return s.skipped ? kExitPartial : kExitOk;
@@ -61,17 +62,21 @@ int run_index(const IndexCommandOptions& o) {
 
 void setup_index(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<IndexCommandOptions>();
-  auto* sub = app.add_subcommand("index", "Read trial records into the database (adds, replaces, skips unchanged)");
+  auto* sub = app.add_subcommand(
+      "index", "Read trial records into the database (adds, replaces, skips unchanged)");
   add_db_option(*sub, o->db);
   sub->add_option("sources", o->sources,
                   "files, folders, zip archives, or - for NDJSON on standard input")
       ->required();
   sub->add_option("--lexicon", o->lexicons,
-                  "import drug aliases: DrugBank open vocabulary CSV, Drugs@FDA products TSV, or an aliases.tsv");
+                  "import drug aliases: DrugBank open vocabulary CSV, Drugs@FDA products TSV, or "
+                  "an aliases.tsv");
   sub->add_flag("--json", o->json, "print the summary as JSON on stdout");
-  sub->add_flag("-q,--quiet", o->quiet, "no progress, no per-record messages, no summary on stderr");
+  sub->add_flag("-q,--quiet", o->quiet,
+                "no progress, no per-record messages, no summary on stderr");
   sub->add_option("--threads", o->threads, "document builder threads (default: one per core)");
-  sub->add_option("--wait", o->wait, "seconds to wait for another writer's lock (default 0: fail at once)");
+  sub->add_option("--wait", o->wait,
+                  "seconds to wait for another writer's lock (default 0: fail at once)");
   sub->callback([o, &exit_code] { exit_code = run_index(*o); });
 }
 

@@ -77,8 +77,8 @@ void print_csv(const SearchResult& r) {
   for (const auto& h : r.hits) {
     const Trial& t = h.trial;
     fmt::print("{},{},{},{},{},{},{},{:.4f}\n", h.rank, t.nct_id, t.overall_status,
-               csv_field(join(t.phases, "/")), csv_field(t.brief_title), csv_field(t.lead_sponsor.name),
-               t.start_date, h.weight);
+               csv_field(join(t.phases, "/")), csv_field(t.brief_title),
+               csv_field(t.lead_sponsor.name), t.start_date, h.weight);
   }
 }
 
@@ -113,36 +113,46 @@ int run_search(SearchCommandOptions& o) {
 }  // namespace
 
 void add_filter_options(CLI::App& sub, SearchFilters& f) {
-  sub.add_option("--status", f.status, "only these statuses (recruiting, completed, \"not yet recruiting\"...)")
+  sub.add_option("--status", f.status,
+                 "only these statuses (recruiting, completed, \"not yet recruiting\"...)")
       ->delimiter(',');
   sub.add_option("--phase", f.phase, "only these phases (1, 2, 1/2, early1, na)")->delimiter(',');
-  sub.add_option("--type", f.type, "only these study types (interventional, observational...)")->delimiter(',');
-  sub.add_option("--country", f.country, "only trials with a site in these countries")->delimiter(',');
+  sub.add_option("--type", f.type, "only these study types (interventional, observational...)")
+      ->delimiter(',');
+  sub.add_option("--country", f.country, "only trials with a site in these countries")
+      ->delimiter(',');
   sub.add_option("--sex", f.sex, "only trials open to this sex (female, male)")->delimiter(',');
-  sub.add_option("--age", f.age_years, "only trials whose age limits include AGE years")->check(CLI::Range(0, 150));
+  sub.add_option("--age", f.age_years, "only trials whose age limits include AGE years")
+      ->check(CLI::Range(0, 150));
   sub.add_flag("--healthy", f.healthy, "only trials accepting healthy volunteers");
   sub.add_option("--since", f.since, "only trials updated on or after DATE (YYYY[-MM[-DD]])");
 }
 
 void setup_search(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<SearchCommandOptions>();
-  auto* sub = app.add_subcommand("search", "Ranked keyword search (AND OR NOT, \"phrases\", field:value, ranges)");
+  auto* sub = app.add_subcommand(
+      "search", "Ranked keyword search (AND OR NOT, \"phrases\", field:value, ranges)");
   add_db_option(*sub, o->db);
-  sub->add_option("query", o->words, "query words; field prefixes: title: cond: drug: sponsor: site: city: "
-                                     "country: keyword: mesh: outcome: id: status: phase: type: sex:; "
-                                     "ranges: start:2023..2025 updated:2025-01-01.. enrollment:100..500");
+  sub->add_option("query", o->words,
+                  "query words; field prefixes: title: cond: drug: sponsor: site: city: "
+                  "country: keyword: mesh: outcome: id: status: phase: type: sex:; "
+                  "ranges: start:2023..2025 updated:2025-01-01.. enrollment:100..500");
   add_filter_options(*sub, o->search.filters);
-  sub->add_option("--sort", o->sort, "relevance (default), start, updated or enrollment (newest/largest first)")
+  sub->add_option("--sort", o->sort,
+                  "relevance (default), start, updated or enrollment (newest/largest first)")
       ->check(CLI::IsMember({"relevance", "start", "updated", "enrollment"}));
   sub->add_option("--match", o->match,
                   "relaxed (default: all words first, then partial matches), all, or any")
       ->check(CLI::IsMember({"relaxed", "all", "any"}));
-  sub->add_option("--limit", o->search.limit, "results to show (default 10)")->check(CLI::Range(0, 100000));
+  sub->add_option("--limit", o->search.limit, "results to show (default 10)")
+      ->check(CLI::Range(0, 100000));
   sub->add_option("--offset", o->search.offset, "results to skip (default 0)");
-  sub->add_option("--facets", o->search.facets, "count matches by: status,phase,country,type,sponsor-class")
+  sub->add_option("--facets", o->search.facets,
+                  "count matches by: status,phase,country,type,sponsor-class")
       ->delimiter(',')
       ->check(CLI::IsMember({"status", "phase", "country", "type", "sponsor-class"}));
-  sub->add_flag("--explain", o->search.explain, "show the parsed query and why each result matched");
+  sub->add_flag("--explain", o->search.explain,
+                "show the parsed query and why each result matched");
   sub->add_flag("--json", o->json, "one JSON document");
   sub->add_flag("--jsonl", o->jsonl, "one JSON object per result");
   sub->add_flag("--csv", o->csv, "CSV with a header line");

@@ -45,7 +45,8 @@ void print_trial(const Trial& t) {
   for (const auto& i : t.interventions) {
     std::string text = i.type.empty() ? i.name : fmt::format("{}: {}", i.type, i.name);
     if (!i.other_names.empty())
-      text += fmt::format(" (also: {}{})", join(i.other_names, ", "), i.other_names_inferred ? "; inferred" : "");
+      text += fmt::format(" (also: {}{})", join(i.other_names, ", "),
+                          i.other_names_inferred ? "; inferred" : "");
     line("Intervention", text);
   }
   line("Sponsor", t.lead_sponsor.name);
@@ -55,16 +56,18 @@ void print_trial(const Trial& t) {
   line("Completion", t.completion_date);
   line("First posted", t.first_posted);
   line("Last update", t.last_update_posted);
-  std::string ages = t.minimum_age.text.empty() && t.maximum_age.text.empty()
-                         ? ""
-                         : fmt::format("{} to {}", t.minimum_age.text.empty() ? "any" : t.minimum_age.text,
-                                       t.maximum_age.text.empty() ? "any" : t.maximum_age.text);
+  std::string ages =
+      t.minimum_age.text.empty() && t.maximum_age.text.empty()
+          ? ""
+          : fmt::format("{} to {}", t.minimum_age.text.empty() ? "any" : t.minimum_age.text,
+                        t.maximum_age.text.empty() ? "any" : t.maximum_age.text);
   line("Ages", ages);
   line("Sex", t.sex);
   if (t.healthy_volunteers) line("Healthy volunteers", *t.healthy_volunteers ? "yes" : "no");
   line("Has results", t.has_results ? "yes" : "");
   if (!t.brief_summary.empty()) fmt::print("\nSummary\n{}\n", safe(t.brief_summary));
-  if (!t.eligibility_criteria.empty()) fmt::print("\nEligibility\n{}\n", safe(t.eligibility_criteria));
+  if (!t.eligibility_criteria.empty())
+    fmt::print("\nEligibility\n{}\n", safe(t.eligibility_criteria));
   for (const auto& o : t.primary_outcomes) line("Primary outcome", o.measure);
   if (!t.sites.empty()) fmt::print("\nSites ({})\n", t.sites.size());
   for (const auto& s : t.sites) {
@@ -73,7 +76,8 @@ void print_trial(const Trial& t) {
       if (!p->empty()) place.push_back(*p);
     fmt::print("  {}{}\n", safe(join(place, ", ")), s.status.empty() ? "" : "  [" + s.status + "]");
   }
-  if (!t.related_nct_ids.empty()) fmt::print("\nRelated trials: {}\n", join(t.related_nct_ids, " "));
+  if (!t.related_nct_ids.empty())
+    fmt::print("\nRelated trials: {}\n", join(t.related_nct_ids, " "));
   fmt::print("\nhttps://clinicaltrials.gov/study/{}\n", t.nct_id);
 }
 
@@ -103,7 +107,8 @@ int run_show(const ShowOptions& o) {
       print_trial(found[i]);
     }
   }
-  for (const auto& m : missing) fmt::print(stderr, "trialsearch: no trial {} in the database\n", safe(m));
+  for (const auto& m : missing)
+    fmt::print(stderr, "trialsearch: no trial {} in the database\n", safe(m));
   return missing.empty() ? kExitOk : kExitRuntime;
 }
 

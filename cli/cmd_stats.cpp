@@ -18,7 +18,8 @@ struct StatsOptions {
 
 int run_stats(const StatsOptions& o) {
   std::string path = resolve_db_path(o.db.db);
-  DbStats s = with_database(path, [&](const Xapian::Database& db) { return database_stats(db, path); });
+  DbStats s =
+      with_database(path, [&](const Xapian::Database& db) { return database_stats(db, path); });
   if (o.json) {
     fmt::print("{}\n", stats_to_json(s));
     return 0;
@@ -29,7 +30,8 @@ int run_stats(const StatsOptions& o) {
   fmt::print("built        {}\n", s.built);
   fmt::print("sources      {}\n", s.sources_json);
   fmt::print("size on disk {:.1f} MB\n", s.size_bytes / 1e6);
-  fmt::print("aliases      {} groups, {} links; {} synonym keys\n", s.alias_groups, s.alias_links, s.synonym_keys);
+  fmt::print("aliases      {} groups, {} links; {} synonym keys\n", s.alias_groups, s.alias_links,
+             s.synonym_keys);
   fmt::print("by status\n");
   for (const auto& [k, v] : s.by_status) fmt::print("  {:<28}{}\n", k, v);
   fmt::print("by phase\n");

@@ -22,7 +22,10 @@ struct ValidateOptions {
 class CountingSink : public TrialSink {
  public:
   explicit CountingSink(bool quiet) : quiet_(quiet) {}
-  void trial(Trial&& t) override { ++by_format[t.origin.format]; ++trials; }
+  void trial(Trial&& t) override {
+    ++by_format[t.origin.format];
+    ++trials;
+  }
   void skipped(const Origin& where, std::string_view reason) override {
     ++skips;
     ++reasons[std::string(reason)];
@@ -44,7 +47,12 @@ int run_validate(const ValidateOptions& o) {
     JsonWriter w;
     w.begin_object();
     w.key("trials").value(sink.trials).key("skipped").value(sink.skips);
-    w.key("inputs").value(counts.inputs).key("bytes").value(counts.bytes).key("seconds").value(seconds);
+    w.key("inputs")
+        .value(counts.inputs)
+        .key("bytes")
+        .value(counts.bytes)
+        .key("seconds")
+        .value(seconds);
     w.key("by_format").begin_object();
     for (const auto& [f, n] : sink.by_format) w.key(f).value(n);
     w.end_object().key("skip_reasons").begin_object();
@@ -52,9 +60,12 @@ int run_validate(const ValidateOptions& o) {
     w.end_object().end_object();
     fmt::print("{}\n", w.str());
   } else {
-    fmt::print("{} trials read, {} skipped, from {} inputs ({:.1f} MB) in {:.2f} s: {:.0f} records/s, {:.1f} MB/s\n",
-               sink.trials, sink.skips, counts.inputs, counts.bytes / 1e6, seconds,
-               seconds > 0 ? sink.trials / seconds : 0.0, seconds > 0 ? counts.bytes / 1e6 / seconds : 0.0);
+    fmt::print(
+        "{} trials read, {} skipped, from {} inputs ({:.1f} MB) in {:.2f} s: {:.0f} records/s, "
+        "{:.1f} MB/s\n",
+        sink.trials, sink.skips, counts.inputs, counts.bytes / 1e6, seconds,
+        seconds > 0 ? sink.trials / seconds : 0.0,
+        seconds > 0 ? counts.bytes / 1e6 / seconds : 0.0);
   }
   return sink.skips ? kExitPartial : kExitOk;
 }
@@ -63,8 +74,11 @@ int run_validate(const ValidateOptions& o) {
 
 void setup_validate(CLI::App& app, int& exit_code) {
   auto o = std::make_shared<ValidateOptions>();
-  auto* sub = app.add_subcommand("validate", "Read sources without indexing: what would be read or skipped, and how fast");
-  sub->add_option("sources", o->sources, "files, folders, zip archives, or - for NDJSON on standard input")->required();
+  auto* sub = app.add_subcommand(
+      "validate", "Read sources without indexing: what would be read or skipped, and how fast");
+  sub->add_option("sources", o->sources,
+                  "files, folders, zip archives, or - for NDJSON on standard input")
+      ->required();
   sub->add_flag("--json", o->json, "print the counts as JSON");
   sub->add_flag("-q,--quiet", o->quiet, "no per-record messages");
   sub->callback([o, &exit_code] { exit_code = run_validate(*o); });

@@ -3,8 +3,9 @@
 namespace trialsearch::cli {
 
 void add_db_option(CLI::App& sub, DbOptions& options) {
-  sub.add_option("--db", options.db,
-                 "database directory (default: $TRIALSEARCH_DB, else ~/.local/share/trialsearch/db)");
+  sub.add_option(
+      "--db", options.db,
+      "database directory (default: $TRIALSEARCH_DB, else ~/.local/share/trialsearch/db)");
 }
 
 }  // namespace trialsearch::cli

@@ -1,7 +1,7 @@
 // trialsearch: full-text search over clinical-trial records. The one place errors are caught.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <xapian.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <exception>

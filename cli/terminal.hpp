@@ -1,4 +1,5 @@
-/// @brief Terminal output helpers: colour only on a TTY without NO_COLOR, and record text made safe to print.
+/// @brief Terminal output helpers: colour only on a TTY without NO_COLOR, and record text made safe
+/// to print.
 #pragma once
 
 #include <string>

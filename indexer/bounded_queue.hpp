@@ -1,4 +1,5 @@
-/// @brief A blocking multi-producer multi-consumer queue with a capacity, for the indexing pipeline.
+/// @brief A blocking multi-producer multi-consumer queue with a capacity, for the indexing
+/// pipeline.
 #pragma once
 
 #include <condition_variable>

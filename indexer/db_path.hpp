@@ -1,4 +1,5 @@
-/// @brief Which database a command uses: --db, else $TRIALSEARCH_DB, else the user's data directory.
+/// @brief Which database a command uses: --db, else $TRIALSEARCH_DB, else the user's data
+/// directory.
 #pragma once
 
 #include <string>

@@ -75,17 +75,15 @@ void title_code_pairs(std::string_view title, std::vector<std::vector<std::strin
   for (std::size_t i = 0; i + 1 < codes.size(); ++i) {
     std::string_view between = title.substr(codes[i].end, codes[i + 1].begin - codes[i].end);
     if (trim(between) == "(")
-      groups.push_back({std::string(title.substr(codes[i].begin, codes[i].end - codes[i].begin)),
-                        std::string(title.substr(codes[i + 1].begin,
-                                                 codes[i + 1].end - codes[i + 1].begin))});
+      groups.push_back(
+          {std::string(title.substr(codes[i].begin, codes[i].end - codes[i].begin)),
+           std::string(title.substr(codes[i + 1].begin, codes[i + 1].end - codes[i + 1].begin))});
   }
 }
 
 }  // namespace
 
-std::string id_term(std::string_view nct_id) {
-  return make_term(field("id").prefix, fold(nct_id));
-}
+std::string id_term(std::string_view nct_id) { return make_term(field("id").prefix, fold(nct_id)); }
 
 std::string content_hash(const Trial& trial) {
   Trial copy = trial;
@@ -99,8 +97,8 @@ DocumentBuilder::DocumentBuilder() {
 }
 
 // The generator holds a handle to the same document that build() fills (set_document()).
-void DocumentBuilder::index_text(std::string_view field_name,
-                                 std::string_view text, unsigned weight_override) {
+void DocumentBuilder::index_text(std::string_view field_name, std::string_view text,
+                                 unsigned weight_override) {
   if (trim(text).empty()) return;
   const FieldSpec& spec = field(field_name);
   const unsigned weight = weight_override ? weight_override : spec.weight;
@@ -149,7 +147,8 @@ BuiltDocument DocumentBuilder::build(const Trial& t) {
       std::string key = alias_key(n);
       if (key.empty()) continue;
       doc.add_term(make_term(field("drug-name").prefix, key), field("intervention").weight);
-      if (auto code = canonical_code(n)) doc.add_boolean_term(make_term(field("drug-code").prefix, *code));
+      if (auto code = canonical_code(n))
+        doc.add_boolean_term(make_term(field("drug-code").prefix, *code));
     }
     if (names.size() > 1) out.alias_groups.push_back(std::move(names));
     add_spelling_words(i.name, out.spelling_words);
@@ -219,9 +218,11 @@ BuiltDocument DocumentBuilder::build(const Trial& t) {
   set_date(doc, kSlotCompletionDate, t.completion_date);
   set_date(doc, kSlotFirstPosted, t.first_posted);
   set_date(doc, kSlotLastUpdate, t.last_update_posted);
-  if (t.enrollment) doc.add_value(kSlotEnrollment, Xapian::sortable_serialise(static_cast<double>(*t.enrollment)));
+  if (t.enrollment)
+    doc.add_value(kSlotEnrollment, Xapian::sortable_serialise(static_cast<double>(*t.enrollment)));
   doc.add_value(kSlotMinAgeDays, Xapian::sortable_serialise(t.minimum_age.days.value_or(0)));
-  doc.add_value(kSlotMaxAgeDays, Xapian::sortable_serialise(t.maximum_age.days.value_or(1'000'000)));
+  doc.add_value(kSlotMaxAgeDays,
+                Xapian::sortable_serialise(t.maximum_age.days.value_or(1'000'000)));
   if (!coords.empty()) doc.add_value(kSlotCoords, coords.serialise());
   out.content_hash = content_hash(t);
   doc.add_value(kSlotContentHash, out.content_hash);

@@ -1,4 +1,5 @@
-/// @brief Turns a Trial into a Xapian document: every schema field's terms, value slots and record data.
+/// @brief Turns a Trial into a Xapian document: every schema field's terms, value slots and record
+/// data.
 #pragma once
 
 #include <xapian.h>

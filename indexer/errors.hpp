@@ -8,11 +8,11 @@ namespace trialsearch {
 
 /// Exit codes, documented in `trialsearch --help` and the README.
 enum ExitCode : int {
-  kExitOk = 0,          ///< success, zero hits included
-  kExitRuntime = 1,     ///< missing or unreadable database, I/O, unknown id
-  kExitUsage = 2,       ///< bad options or query syntax
-  kExitLocked = 3,      ///< another writer holds the database lock
-  kExitPartial = 4,     ///< index finished, but some inputs were skipped as malformed
+  kExitOk = 0,       ///< success, zero hits included
+  kExitRuntime = 1,  ///< missing or unreadable database, I/O, unknown id
+  kExitUsage = 2,    ///< bad options or query syntax
+  kExitLocked = 3,   ///< another writer holds the database lock
+  kExitPartial = 4,  ///< index finished, but some inputs were skipped as malformed
 };
 
 /// Bad options or query syntax: exit 2.

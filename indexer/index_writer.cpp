@@ -55,7 +55,8 @@ class OrderedResults {
   /// inside (the outer optional is the end marker).
   std::optional<std::optional<BuiltDocument>> next(std::chrono::milliseconds wait) {
     std::unique_lock lock(mutex_);
-    ready_.wait_for(lock, wait, [&] { return pending_.count(next_) || (total_ && next_ >= *total_); });
+    ready_.wait_for(lock, wait,
+                    [&] { return pending_.count(next_) || (total_ && next_ >= *total_); });
     if (auto it = pending_.find(next_); it != pending_.end()) {
       auto doc = std::move(it->second);
       pending_.erase(it);
@@ -91,7 +92,8 @@ class QueueSink : public TrialSink {
       ++summary_.skipped;
       ++summary_.skip_reasons[std::string(reason)];
     }
-    if (callbacks_.skipped) callbacks_.skipped(fmt::format("skipped {}: {}", describe(where), reason));
+    if (callbacks_.skipped)
+      callbacks_.skipped(fmt::format("skipped {}: {}", describe(where), reason));
   }
 
   std::uint64_t count() const { return seq_; }
@@ -117,8 +119,8 @@ Xapian::WritableDatabase open_for_writing(const IndexOptions& options) {
             options.db_path, options.db_path));
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     } catch (const Xapian::DatabaseError& e) {
-      throw RuntimeError(fmt::format("cannot open database {} for writing: {}", options.db_path,
-                                     e.get_msg()));
+      throw RuntimeError(
+          fmt::format("cannot open database {} for writing: {}", options.db_path, e.get_msg()));
     }
   }
 }
@@ -156,8 +158,9 @@ void add_lexicons(AliasGraph& graph, const std::vector<std::string>& files) {
 
 // Everything but documents: the alias graph (harvested + lexicons), the synonym table derived
 // from it, and the run's metadata. The caller commits.
-void finish_database(Xapian::WritableDatabase& db, AliasGraph& graph, const std::vector<std::string>& sources,
-                     const IndexOptions& options, IndexSummary& summary) {
+void finish_database(Xapian::WritableDatabase& db, AliasGraph& graph,
+                     const std::vector<std::string>& sources, const IndexOptions& options,
+                     IndexSummary& summary) {
   add_lexicons(graph, options.lexicons);
   store_alias_graph(db, graph);
   summary.synonym_keys = write_synonyms(db, graph);
@@ -195,16 +198,17 @@ IndexSummary build_fresh(const std::vector<std::string>& sources, const IndexOpt
   std::filesystem::remove_all(shard_options.output, ec);
   ShardBuildResult built;
   try {
-    built = build_shards([&](TrialSink& sink) { counts = read_sources(sources, sink); }, shard_options,
-                         [&](const Origin& where, std::string_view reason) {
-                           {
-                             std::lock_guard lock(summary_mutex);
-                             ++summary.skipped;
-                             ++summary.skip_reasons[std::string(reason)];
-                           }
-                           if (callbacks.skipped)
-                             callbacks.skipped(fmt::format("skipped {}: {}", describe(where), reason));
-                         });
+    built =
+        build_shards([&](TrialSink& sink) { counts = read_sources(sources, sink); }, shard_options,
+                     [&](const Origin& where, std::string_view reason) {
+                       {
+                         std::lock_guard lock(summary_mutex);
+                         ++summary.skipped;
+                         ++summary.skip_reasons[std::string(reason)];
+                       }
+                       if (callbacks.skipped)
+                         callbacks.skipped(fmt::format("skipped {}: {}", describe(where), reason));
+                     });
     summary.read = built.read;
     summary.added = built.written;
     summary.replaced = built.duplicates;
@@ -223,8 +227,10 @@ IndexSummary build_fresh(const std::vector<std::string>& sources, const IndexOpt
   if (std::filesystem::exists(options.db_path) ||
       std::rename(shard_options.output.c_str(), options.db_path.c_str()) != 0) {
     std::filesystem::remove_all(shard_options.output, ec);
-    throw LockedError(fmt::format("database {} appeared while this run was building it: another writer? "
-                                  "rerun to update it", options.db_path));
+    throw LockedError(
+        fmt::format("database {} appeared while this run was building it: another writer? "
+                    "rerun to update it",
+                    options.db_path));
   }
   if (callbacks.progress) callbacks.progress({summary.read, summary.seconds});
   return summary;
@@ -259,7 +265,8 @@ IndexSummary index_sources(const std::vector<std::string>& sources, const IndexO
   });
 
   // Builders.
-  unsigned n_workers = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  unsigned n_workers =
+      options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::thread> workers;
   for (unsigned w = 0; w < n_workers; ++w) {
     workers.emplace_back([&] {
@@ -268,7 +275,8 @@ IndexSummary index_sources(const std::vector<std::string>& sources, const IndexO
         try {
           results.put(item->seq, builder.build(item->trial));
         } catch (const std::exception& e) {
-          sink.skipped(item->trial.origin, fmt::format("{}: cannot index: {}", item->trial.nct_id, e.what()));
+          sink.skipped(item->trial.origin,
+                       fmt::format("{}: cannot index: {}", item->trial.nct_id, e.what()));
           results.put(item->seq, std::nullopt);
         } catch (const Xapian::Error& e) {
           sink.skipped(item->trial.origin,
@@ -302,7 +310,8 @@ IndexSummary index_sources(const std::vector<std::string>& sources, const IndexO
   auto last_progress = Clock::now();
   auto report = [&](bool force) {
     auto now = Clock::now();
-    if (!callbacks.progress || (!force && now - last_progress < std::chrono::milliseconds(500))) return;
+    if (!callbacks.progress || (!force && now - last_progress < std::chrono::milliseconds(500)))
+      return;
     last_progress = now;
     callbacks.progress({records, std::chrono::duration<double>(now - start).count()});
   };
@@ -334,8 +343,9 @@ IndexSummary index_sources(const std::vector<std::string>& sources, const IndexO
     changed_ids.insert(built.nct_id);
     for (const auto& g : built.alias_groups) graph.link_group(g, built.nct_id);
     std::sort(built.spelling_words.begin(), built.spelling_words.end());
-    built.spelling_words.erase(std::unique(built.spelling_words.begin(), built.spelling_words.end()),
-                               built.spelling_words.end());
+    built.spelling_words.erase(
+        std::unique(built.spelling_words.begin(), built.spelling_words.end()),
+        built.spelling_words.end());
     for (const auto& w : built.spelling_words) db.add_spelling(w);
     if (++since_commit >= options.commit_every) {
       db.commit();

@@ -1,4 +1,5 @@
-/// @brief Indexes sources into a Xapian database: readers and document builders on worker threads, one writer, upserts by NCT id, alias and synonym tables, metadata.
+/// @brief Indexes sources into a Xapian database: readers and document builders on worker threads,
+/// one writer, upserts by NCT id, alias and synonym tables, metadata.
 #pragma once
 
 #include <cstdint>
@@ -12,10 +13,11 @@ namespace trialsearch {
 
 struct IndexOptions {
   std::string db_path;
-  unsigned threads = 0;             ///< document builders; 0 = one per core
+  unsigned threads = 0;              ///< document builders; 0 = one per core
   std::size_t commit_every = 10000;  ///< documents per commit
-  std::vector<std::string> lexicons;  ///< lexicon files to import (DrugBank CSV, Drugs@FDA, aliases.tsv)
-  double wait_seconds = 0;           ///< how long to wait for another writer's lock
+  std::vector<std::string>
+      lexicons;             ///< lexicon files to import (DrugBank CSV, Drugs@FDA, aliases.tsv)
+  double wait_seconds = 0;  ///< how long to wait for another writer's lock
 };
 
 struct IndexSummary {
@@ -27,9 +29,9 @@ struct IndexSummary {
   std::uint64_t inputs = 0;     ///< files and archive entries examined
   std::uint64_t bytes = 0;
   std::map<std::string, std::uint64_t> skip_reasons;  ///< reason -> count
-  std::uint64_t documents = 0;    ///< documents in the database afterwards
-  std::uint64_t alias_links = 0;  ///< links in the alias graph afterwards
-  std::uint64_t synonym_keys = 0;  ///< keys written to the synonym table
+  std::uint64_t documents = 0;                        ///< documents in the database afterwards
+  std::uint64_t alias_links = 0;                      ///< links in the alias graph afterwards
+  std::uint64_t synonym_keys = 0;                     ///< keys written to the synonym table
   double seconds = 0;
 };
 

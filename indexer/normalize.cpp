@@ -16,8 +16,10 @@ std::string describe(const Origin& origin) {
 }
 
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
   return text;
 }
 
@@ -150,7 +152,8 @@ std::optional<int> month_from_name(std::string_view word) {
                                                           "jul", "aug", "sep", "oct", "nov", "dec"};
   if (word.size() < 3) return std::nullopt;
   std::string w;
-  for (char c : word.substr(0, 3)) w += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char c : word.substr(0, 3))
+    w += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (std::size_t i = 0; i < names.size(); ++i)
     if (names[i] == w) return static_cast<int>(i) + 1;
   return std::nullopt;

@@ -1,4 +1,5 @@
-/// @brief Shared value normalisation for readers: statuses, phases, dates, ages, sexes into the Trial model's spelling.
+/// @brief Shared value normalisation for readers: statuses, phases, dates, ages, sexes into the
+/// Trial model's spelling.
 #pragma once
 
 #include <optional>
@@ -10,8 +11,8 @@
 
 namespace trialsearch {
 
-/// "Active, not recruiting" / "ACTIVE_NOT_RECRUITING" / "active-not recruiting" -> "ACTIVE_NOT_RECRUITING".
-/// "Unknown status" -> "UNKNOWN". Empty in, empty out.
+/// "Active, not recruiting" / "ACTIVE_NOT_RECRUITING" / "active-not recruiting" ->
+/// "ACTIVE_NOT_RECRUITING". "Unknown status" -> "UNKNOWN". Empty in, empty out.
 std::string normalize_enum(std::string_view text);
 
 /// Overall status in API v2 spelling (normalize_enum plus the legacy "Unknown status").

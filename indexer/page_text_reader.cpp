@@ -211,29 +211,37 @@ constexpr std::array kHeadings{
 
 Shape shape_of(Field f) {
   switch (f) {
-    case Field::NctId: return Shape::NctId;
-    case Field::Status: return Shape::Status;
-    case Field::Phase: return Shape::Phase;
-    case Field::StudyType: return Shape::StudyType;
-    case Field::Enrollment: return Shape::Count;
+    case Field::NctId:
+      return Shape::NctId;
+    case Field::Status:
+      return Shape::Status;
+    case Field::Phase:
+      return Shape::Phase;
+    case Field::StudyType:
+      return Shape::StudyType;
+    case Field::Enrollment:
+      return Shape::Count;
     case Field::StartDate:
     case Field::PrimaryCompletionDate:
     case Field::CompletionDate:
     case Field::FirstPosted:
-    case Field::LastUpdate: return Shape::Date;
+    case Field::LastUpdate:
+      return Shape::Date;
     case Field::MinimumAge:
-    case Field::MaximumAge: return Shape::Age;
-    case Field::Sex: return Shape::Sex;
-    case Field::HealthyVolunteers: return Shape::YesNo;
-    default: return Shape::Text;
+    case Field::MaximumAge:
+      return Shape::Age;
+    case Field::Sex:
+      return Shape::Sex;
+    case Field::HealthyVolunteers:
+      return Shape::YesNo;
+    default:
+      return Shape::Text;
   }
 }
 
 // Sections whose lines are running text: a label found inside them must have a strictly
 // shaped value ("Status: Recruiting"), never free text ("Source ...").
-bool is_narrative(Field f) {
-  return f == Field::BriefSummary || f == Field::DetailedDescription;
-}
+bool is_narrative(Field f) { return f == Field::BriefSummary || f == Field::DetailedDescription; }
 
 // Sections where "Label value" lines on one line are looked for at all.
 bool takes_inline_labels(Field f) {
@@ -244,23 +252,46 @@ bool takes_inline_labels(Field f) {
     case Field::Ignored:
     case Field::Conditions:
     case Field::BriefSummary:
-    case Field::DetailedDescription: return true;
-    default: return false;
+    case Field::DetailedDescription:
+      return true;
+    default:
+      return false;
   }
 }
 
 // The first line of a section on the labelled-fields site is a sentence describing the
 // section ("Review the sponsor-provided synopsis..."): not trial content.
-constexpr std::array<std::string_view, 17> kBoilerplateStarts{
-    "review ",      "get a ",     "dive into ",  "see the ",        "explore ",
-    "understand ",  "learn about ", "check the ", "meet the ",       "identify the ",
-    "discover ",    "find local ", "find ",       "access external ", "reach out ",
-    "additional clinical trials", "the study team has not published"};
+constexpr std::array<std::string_view, 17> kBoilerplateStarts{"review ",
+                                                              "get a ",
+                                                              "dive into ",
+                                                              "see the ",
+                                                              "explore ",
+                                                              "understand ",
+                                                              "learn about ",
+                                                              "check the ",
+                                                              "meet the ",
+                                                              "identify the ",
+                                                              "discover ",
+                                                              "find local ",
+                                                              "find ",
+                                                              "access external ",
+                                                              "reach out ",
+                                                              "additional clinical trials",
+                                                              "the study team has not published"};
 
-constexpr std::array<std::string_view, 13> kStatuses{
-    "RECRUITING",  "NOT_YET_RECRUITING",    "ACTIVE_NOT_RECRUITING", "COMPLETED",
-    "ENROLLING_BY_INVITATION", "SUSPENDED", "TERMINATED", "WITHDRAWN", "UNKNOWN",
-    "AVAILABLE",   "NO_LONGER_AVAILABLE",   "TEMPORARILY_NOT_AVAILABLE", "APPROVED_FOR_MARKETING"};
+constexpr std::array<std::string_view, 13> kStatuses{"RECRUITING",
+                                                     "NOT_YET_RECRUITING",
+                                                     "ACTIVE_NOT_RECRUITING",
+                                                     "COMPLETED",
+                                                     "ENROLLING_BY_INVITATION",
+                                                     "SUSPENDED",
+                                                     "TERMINATED",
+                                                     "WITHDRAWN",
+                                                     "UNKNOWN",
+                                                     "AVAILABLE",
+                                                     "NO_LONGER_AVAILABLE",
+                                                     "TEMPORARILY_NOT_AVAILABLE",
+                                                     "APPROVED_FOR_MARKETING"};
 
 constexpr std::array<std::string_view, 3> kStudyTypes{"INTERVENTIONAL", "OBSERVATIONAL",
                                                       "EXPANDED_ACCESS"};
@@ -269,9 +300,19 @@ constexpr std::array<std::string_view, 9> kAgencyClasses{
     "INDUSTRY", "NIH", "FED", "OTHER_GOV", "NETWORK", "OTHER", "UNKNOWN", "INDIV", "AMBIG"};
 
 // Intervention types as pages spell them before a name: "Drug: IMC-002".
-constexpr std::array<std::string_view, 13> kInterventionTypes{
-    "Dietary Supplement", "Combination Product", "Diagnostic Test", "Biological", "Behavioral",
-    "Procedure", "Radiation", "Genetic", "Device", "Drug", "Other", "Biologic", "Vaccine"};
+constexpr std::array<std::string_view, 13> kInterventionTypes{"Dietary Supplement",
+                                                              "Combination Product",
+                                                              "Diagnostic Test",
+                                                              "Biological",
+                                                              "Behavioral",
+                                                              "Procedure",
+                                                              "Radiation",
+                                                              "Genetic",
+                                                              "Device",
+                                                              "Drug",
+                                                              "Other",
+                                                              "Biologic",
+                                                              "Vaccine"};
 
 constexpr std::size_t kMaxValueLength = 300;  // a label's value or a shaped line, never longer
 
@@ -426,16 +467,26 @@ std::optional<bool> yes_no_of(std::string_view s) {
 bool fits(Shape shape, std::string_view v) {
   if (v.empty() || v.size() > kMaxValueLength) return false;
   switch (shape) {
-    case Shape::Text: return true;
-    case Shape::NctId: return is_nct_id(trim(v));
-    case Shape::Status: return !status_of(v).empty();
-    case Shape::Phase: return !normalize_phases(v).empty();
-    case Shape::StudyType: return !study_type_of(v).empty();
-    case Shape::Count: return parse_count(v).has_value();
-    case Shape::Date: return !normalize_date(v).empty();
-    case Shape::Age: return is_age(v) || equals_ci(trim(v), "N/A");
-    case Shape::Sex: return !sex_of(v).empty();
-    case Shape::YesNo: return yes_no_of(v).has_value();
+    case Shape::Text:
+      return true;
+    case Shape::NctId:
+      return is_nct_id(trim(v));
+    case Shape::Status:
+      return !status_of(v).empty();
+    case Shape::Phase:
+      return !normalize_phases(v).empty();
+    case Shape::StudyType:
+      return !study_type_of(v).empty();
+    case Shape::Count:
+      return parse_count(v).has_value();
+    case Shape::Date:
+      return !normalize_date(v).empty();
+    case Shape::Age:
+      return is_age(v) || equals_ci(trim(v), "N/A");
+    case Shape::Sex:
+      return !sex_of(v).empty();
+    case Shape::YesNo:
+      return yes_no_of(v).has_value();
   }
   return false;
 }
@@ -615,39 +666,64 @@ struct Reader {
         if (!ids.empty()) set_once(trial.nct_id, ids.front());
         break;
       }
-      case Field::Title: set_once(trial.brief_title, collapse_space(v)); break;
-      case Field::OfficialTitle: set_once(trial.official_title, collapse_space(v)); break;
-      case Field::Status: set_once(trial.overall_status, status_of(v)); break;
+      case Field::Title:
+        set_once(trial.brief_title, collapse_space(v));
+        break;
+      case Field::OfficialTitle:
+        set_once(trial.official_title, collapse_space(v));
+        break;
+      case Field::Status:
+        set_once(trial.overall_status, status_of(v));
+        break;
       case Field::Phase:
         if (trial.phases.empty()) trial.phases = normalize_phases(v);
         break;
-      case Field::StudyType: set_once(trial.study_type, study_type_of(v)); break;
+      case Field::StudyType:
+        set_once(trial.study_type, study_type_of(v));
+        break;
       case Field::Enrollment:
         if (!trial.enrollment) trial.enrollment = parse_count(v);
         if (lower(v).find("estimated") != std::string::npos) trial.enrollment_type = "ESTIMATED";
         if (lower(v).find("actual") != std::string::npos) trial.enrollment_type = "ACTUAL";
         break;
-      case Field::StartDate: set_once(trial.start_date, normalize_date(v)); break;
+      case Field::StartDate:
+        set_once(trial.start_date, normalize_date(v));
+        break;
       case Field::PrimaryCompletionDate:
         set_once(trial.primary_completion_date, normalize_date(v));
         break;
-      case Field::CompletionDate: set_once(trial.completion_date, normalize_date(v)); break;
-      case Field::FirstPosted: set_once(trial.first_posted, normalize_date(v)); break;
-      case Field::LastUpdate: set_once(trial.last_update_posted, normalize_date(v)); break;
+      case Field::CompletionDate:
+        set_once(trial.completion_date, normalize_date(v));
+        break;
+      case Field::FirstPosted:
+        set_once(trial.first_posted, normalize_date(v));
+        break;
+      case Field::LastUpdate:
+        set_once(trial.last_update_posted, normalize_date(v));
+        break;
       case Field::MinimumAge:
         if (trial.minimum_age.text.empty()) trial.minimum_age = parse_age(v);
         break;
       case Field::MaximumAge:
         if (trial.maximum_age.text.empty()) trial.maximum_age = parse_age(v);
         break;
-      case Field::Sex: set_once(trial.sex, sex_of(v)); break;
+      case Field::Sex:
+        set_once(trial.sex, sex_of(v));
+        break;
       case Field::HealthyVolunteers:
         if (!trial.healthy_volunteers) trial.healthy_volunteers = yes_no_of(v);
         break;
-      case Field::LeadSponsor: set_once(trial.lead_sponsor.name, collapse_space(v)); break;
-      case Field::OrgStudyId: set_once(trial.org_study_id, collapse_space(v)); break;
-      case Field::LaunchedBy: launched_by(v); break;
-      default: break;
+      case Field::LeadSponsor:
+        set_once(trial.lead_sponsor.name, collapse_space(v));
+        break;
+      case Field::OrgStudyId:
+        set_once(trial.org_study_id, collapse_space(v));
+        break;
+      case Field::LaunchedBy:
+        launched_by(v);
+        break;
+      default:
+        break;
     }
   }
 
@@ -718,7 +794,9 @@ struct Reader {
 
   void block(Block& b) {
     switch (b.kind) {
-      case Field::Preamble: preamble(b); break;
+      case Field::Preamble:
+        preamble(b);
+        break;
       case Field::Facts:
         for (const auto& l : b.lines) fact(l.text);
         break;
@@ -733,8 +811,12 @@ struct Reader {
       case Field::About:
         about_names.emplace_back(trim(std::string_view(b.heading).substr(6)));
         break;
-      case Field::BriefSummary: append_text(trial.brief_summary, b.lines); break;
-      case Field::DetailedDescription: append_text(trial.detailed_description, b.lines); break;
+      case Field::BriefSummary:
+        append_text(trial.brief_summary, b.lines);
+        break;
+      case Field::DetailedDescription:
+        append_text(trial.detailed_description, b.lines);
+        break;
       case Field::Conditions:
         for (const auto& l : b.lines) add_unique(trial.conditions, collapse_space(l.text));
         break;
@@ -748,15 +830,24 @@ struct Reader {
         eligibility_values(b.lines);
         for (const auto& l : b.lines) criteria(l);
         break;
-      case Field::Sponsors: sponsors(b.lines, false); break;
-      case Field::Collaborators: sponsors(b.lines, true); break;
-      case Field::Locations: locations(b.lines); break;
-      case Field::OtherIds: other_ids(b.lines); break;
+      case Field::Sponsors:
+        sponsors(b.lines, false);
+        break;
+      case Field::Collaborators:
+        sponsors(b.lines, true);
+        break;
+      case Field::Locations:
+        locations(b.lines);
+        break;
+      case Field::OtherIds:
+        other_ids(b.lines);
+        break;
       case Field::Related:
         for (const auto& l : b.lines)
           for (auto& id : find_nct_ids(l.text)) add_unique(related, std::move(id));
         break;
-      default: break;  // Interventions and ArmGroups are read after everything else
+      default:
+        break;  // Interventions and ArmGroups are read after everything else
     }
     if (b.kind != Field::Related && b.kind != Field::Preamble)
       for (const auto& l : b.lines)
@@ -771,8 +862,9 @@ struct Reader {
       std::string low = lower(l.text);
       bool logo = low.find("logo") != std::string::npos;
       bool crumbs = low.find(" / ") != std::string::npos || low.find(" > ") != std::string::npos;
-      bool letters = std::any_of(l.text.begin(), l.text.end(),
-                                 [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+      bool letters = std::any_of(l.text.begin(), l.text.end(), [](char c) {
+        return std::isalpha(static_cast<unsigned char>(c));
+      });
       if (!logo && !crumbs && letters && l.text.size() >= 5 && l.text.size() <= 500)
         trial.brief_title = collapse_space(l.text);
     }
@@ -812,11 +904,11 @@ struct Reader {
         entries.push_back({Sponsor{collapse_space(l.text), {}}, {}});
       }
     }
-    bool roles = std::any_of(entries.begin(), entries.end(),
-                             [](const Entry& e) { return !e.role.empty(); });
+    bool roles =
+        std::any_of(entries.begin(), entries.end(), [](const Entry& e) { return !e.role.empty(); });
     for (auto& e : entries) {
-      bool lead = !all_collaborators && (roles ? e.role.starts_with("lead")
-                                               : trial.lead_sponsor.name.empty());
+      bool lead = !all_collaborators &&
+                  (roles ? e.role.starts_with("lead") : trial.lead_sponsor.name.empty());
       if (lead && trial.lead_sponsor.name.empty()) {
         trial.lead_sponsor = std::move(e.sponsor);
       } else if (lead && equals_ci(trial.lead_sponsor.name, e.sponsor.name)) {
@@ -920,7 +1012,8 @@ struct Reader {
         if (!inside) marks.push_back({pos, type});
       }
     }
-    std::sort(marks.begin(), marks.end(), [](const Mark& a, const Mark& b) { return a.pos < b.pos; });
+    std::sort(marks.begin(), marks.end(),
+              [](const Mark& a, const Mark& b) { return a.pos < b.pos; });
     std::vector<Intervention> out;
     if (marks.empty() || marks.front().pos != 0) return out;
     for (std::size_t i = 0; i < marks.size(); ++i) {
@@ -954,7 +1047,8 @@ struct Reader {
         continue;
       }
       if (starts_with_ci(l.text, "other names:") || starts_with_ci(l.text, "other name:")) {
-        if (ivs.size() > first) add_names(ivs.back().other_names, l.text.substr(l.text.find(':') + 1));
+        if (ivs.size() > first)
+          add_names(ivs.back().other_names, l.text.substr(l.text.find(':') + 1));
         continue;
       }
       if (auto parsed = typed_interventions(l.text); !parsed.empty()) {
@@ -962,8 +1056,8 @@ struct Reader {
         closed = false;
         continue;
       }
-      bool starts_new = ivs.size() == first || closed ||
-                        (!typed && !marked && !ivs.back().description.empty());
+      bool starts_new =
+          ivs.size() == first || closed || (!typed && !marked && !ivs.back().description.empty());
       if (starts_new) {
         Intervention iv;
         iv.name = collapse_space(l.text);
@@ -1091,9 +1185,9 @@ struct Reader {
   // together on one line): split into the fewest phrases that each occur in the page's own
   // text, when there is such a split; otherwise keep the line.
   void split_conditions() {
-    std::string reference = lower(trial.brief_title + "\n" + trial.official_title + "\n" +
-                                  trial.brief_summary + "\n" + trial.detailed_description + "\n" +
-                                  trial.eligibility_criteria);
+    std::string reference =
+        lower(trial.brief_title + "\n" + trial.official_title + "\n" + trial.brief_summary + "\n" +
+              trial.detailed_description + "\n" + trial.eligibility_criteria);
     for (const auto& k : trial.keywords) reference += "\n" + lower(k);
     std::vector<std::string> out;
     for (const auto& condition : trial.conditions) {

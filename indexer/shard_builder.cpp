@@ -55,7 +55,8 @@ void build_one_shard(BoundedQueue<Trial>& queue, const std::string& path, std::s
                      std::mutex& skipped_mutex, ShardOutput& out) {
   try {
     // No reader ever sees a shard: skip the fsyncs.
-    Xapian::WritableDatabase db(path, Xapian::DB_CREATE | Xapian::DB_DANGEROUS | Xapian::DB_NO_SYNC);
+    Xapian::WritableDatabase db(path,
+                                Xapian::DB_CREATE | Xapian::DB_DANGEROUS | Xapian::DB_NO_SYNC);
     DocumentBuilder builder;
     std::size_t since_commit = 0;
     while (auto t = queue.pop()) {
@@ -74,10 +75,12 @@ void build_one_shard(BoundedQueue<Trial>& queue, const std::string& path, std::s
         out.ids.push_back(built.nct_id);
       }
       db.replace_document(built.id_term, built.document);
-      if (!built.alias_groups.empty()) out.alias_groups.emplace_back(built.nct_id, std::move(built.alias_groups));
+      if (!built.alias_groups.empty())
+        out.alias_groups.emplace_back(built.nct_id, std::move(built.alias_groups));
       std::sort(built.spelling_words.begin(), built.spelling_words.end());
-      built.spelling_words.erase(std::unique(built.spelling_words.begin(), built.spelling_words.end()),
-                                 built.spelling_words.end());
+      built.spelling_words.erase(
+          std::unique(built.spelling_words.begin(), built.spelling_words.end()),
+          built.spelling_words.end());
       for (const auto& w : built.spelling_words) db.add_spelling(w);
       if (++since_commit >= commit_every) {
         db.commit();
@@ -95,7 +98,8 @@ void build_one_shard(BoundedQueue<Trial>& queue, const std::string& path, std::s
 
 }  // namespace
 
-ShardBuildResult build_shards(const std::function<void(TrialSink&)>& read, const ShardBuildOptions& options,
+ShardBuildResult build_shards(const std::function<void(TrialSink&)>& read,
+                              const ShardBuildOptions& options,
                               const std::function<void(const Origin&, std::string_view)>& skipped) {
   const auto start = std::chrono::steady_clock::now();
   unsigned n = options.shards ? options.shards : std::max(1u, std::thread::hardware_concurrency());
@@ -105,7 +109,8 @@ ShardBuildResult build_shards(const std::function<void(TrialSink&)>& read, const
   fs::create_directories(work);
 
   std::vector<std::unique_ptr<BoundedQueue<Trial>>> queues;
-  for (unsigned i = 0; i < n; ++i) queues.push_back(std::make_unique<BoundedQueue<Trial>>(kQueueCapacity));
+  for (unsigned i = 0; i < n; ++i)
+    queues.push_back(std::make_unique<BoundedQueue<Trial>>(kQueueCapacity));
   std::vector<ShardOutput> outputs(n);
   std::vector<std::string> paths;
   std::mutex skipped_mutex;
@@ -115,7 +120,8 @@ ShardBuildResult build_shards(const std::function<void(TrialSink&)>& read, const
     threads.emplace_back(build_one_shard, std::ref(*queues[i]), paths.back(), options.commit_every,
                          std::cref(skipped), std::ref(skipped_mutex), std::ref(outputs[i]));
   }
-  std::function<void(const Origin&, std::string_view)> locked_skip = [&](const Origin& o, std::string_view r) {
+  std::function<void(const Origin&, std::string_view)> locked_skip = [&](const Origin& o,
+                                                                         std::string_view r) {
     std::lock_guard lock(skipped_mutex);
     skipped(o, r);
   };

@@ -1,4 +1,5 @@
-/// @brief Builds a new database from scratch on every core: one shard per thread, merged by compaction.
+/// @brief Builds a new database from scratch on every core: one shard per thread, merged by
+/// compaction.
 #pragma once
 
 #include <cstddef>
@@ -13,18 +14,19 @@
 namespace trialsearch {
 
 struct ShardBuildOptions {
-  std::string output;        ///< folder for the new database; must not exist yet
-  unsigned shards = 0;       ///< parallel shards; 0 = one per core
-  std::size_t commit_every = 250;   ///< documents per shard between flushes (bounds memory; measured)
-  std::function<void()> on_read;    ///< called on the reader's thread for every trial read
+  std::string output;   ///< folder for the new database; must not exist yet
+  unsigned shards = 0;  ///< parallel shards; 0 = one per core
+  std::size_t commit_every =
+      250;                        ///< documents per shard between flushes (bounds memory; measured)
+  std::function<void()> on_read;  ///< called on the reader's thread for every trial read
 };
 
 struct ShardBuildResult {
-  std::uint64_t read = 0;     ///< trials read
-  std::uint64_t written = 0;  ///< distinct trials in the output
-  std::uint64_t duplicates = 0;  ///< trials read again in the same run (the last one wins)
+  std::uint64_t read = 0;            ///< trials read
+  std::uint64_t written = 0;         ///< distinct trials in the output
+  std::uint64_t duplicates = 0;      ///< trials read again in the same run (the last one wins)
   std::vector<std::string> nct_ids;  ///< ids written, for change logs
-  AliasGraph aliases;         ///< links harvested from the records (trial provenance)
+  AliasGraph aliases;                ///< links harvested from the records (trial provenance)
   double seconds = 0;
 };
 

@@ -103,9 +103,9 @@ void read_archive(archive* a, const std::string& file, TrialSink& sink, ReadCoun
       la_ssize_t n = archive_read_data(a, buffer, sizeof buffer);
       if (n == 0) break;
       if (n < 0) {
-        sink.skipped(origin, fmt::format("corrupt archive entry: {}", archive_error_string(a)
-                                                                          ? archive_error_string(a)
-                                                                          : "read error"));
+        sink.skipped(origin,
+                     fmt::format("corrupt archive entry: {}",
+                                 archive_error_string(a) ? archive_error_string(a) : "read error"));
         failed = true;
         break;
       }
@@ -130,9 +130,9 @@ void read_zip_file(const std::string& path, TrialSink& sink, ReadCounts& counts)
   if (archive_read_open_filename(a.get(), path.c_str(), 1 << 20) != ARCHIVE_OK) {
     Origin origin;
     origin.file = path;
-    sink.skipped(origin, fmt::format("cannot open zip archive: {}", archive_error_string(a.get())
-                                                                        ? archive_error_string(a.get())
-                                                                        : "unknown error"));
+    sink.skipped(origin, fmt::format("cannot open zip archive: {}",
+                                     archive_error_string(a.get()) ? archive_error_string(a.get())
+                                                                   : "unknown error"));
     return;
   }
   read_archive(a.get(), path, sink, counts);
@@ -238,7 +238,8 @@ void read_buffer(std::string_view content, const Origin& origin, TrialSink& sink
       return;
     }
     case InputFormat::Unknown:
-      sink.skipped(origin, content.empty() ? "empty input" : "not a trial record (binary or unknown format)");
+      sink.skipped(origin, content.empty() ? "empty input"
+                                           : "not a trial record (binary or unknown format)");
       return;
   }
 }
@@ -263,7 +264,8 @@ ReadCounts read_sources(const std::vector<std::string>& sources, TrialSink& sink
       for (auto it = fs::recursive_directory_iterator(
                source, fs::directory_options::skip_permission_denied, ec);
            !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file(ec) && !is_documentation(it->path())) files.push_back(it->path().string());
+        if (it->is_regular_file(ec) && !is_documentation(it->path()))
+          files.push_back(it->path().string());
       }
       if (ec) {
         Origin origin;

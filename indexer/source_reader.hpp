@@ -1,4 +1,5 @@
-/// @brief Reads every source a user can name (files, folders, zip archives, stdin), detects each input's format by content and dispatches to the format readers.
+/// @brief Reads every source a user can name (files, folders, zip archives, stdin), detects each
+/// input's format by content and dispatches to the format readers.
 #pragma once
 
 #include <cstdint>

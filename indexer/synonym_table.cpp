@@ -52,7 +52,8 @@ bool present(const Xapian::Database& db, std::string_view key) {
 
 std::size_t write_synonyms(Xapian::WritableDatabase& db, const AliasGraph& graph) {
   std::vector<std::string> old_keys;
-  for (auto it = db.synonym_keys_begin(); it != db.synonym_keys_end(); ++it) old_keys.push_back(*it);
+  for (auto it = db.synonym_keys_begin(); it != db.synonym_keys_end(); ++it)
+    old_keys.push_back(*it);
   for (const auto& k : old_keys) db.clear_synonyms(k);
 
   const std::string intervention_prefix(field("intervention").prefix);
@@ -76,7 +77,8 @@ std::size_t write_synonyms(Xapian::WritableDatabase& db, const AliasGraph& graph
         // `drug:NAME` is looked up with the field's prefix, and expands within the field
         if (key.find(' ') == std::string::npos) {
           db.add_synonym(intervention_prefix + key, drug_name_term(other));
-          if (single_word(other)) db.add_synonym(intervention_prefix + key, intervention_prefix + other);
+          if (single_word(other))
+            db.add_synonym(intervention_prefix + key, intervention_prefix + other);
         }
       }
     }

@@ -1,4 +1,5 @@
-/// @brief The Trial model: one clinical trial as every reader produces it and every tool consumes it.
+/// @brief The Trial model: one clinical trial as every reader produces it and every tool consumes
+/// it.
 #pragma once
 
 #include <optional>
@@ -57,9 +58,9 @@ struct AgeLimit {
 /// Where a record came from: enough for a message to point a user at it.
 struct Origin {
   std::string file;
-  std::string entry;    ///< entry inside an archive, if any
+  std::string entry;     ///< entry inside an archive, if any
   std::size_t line = 0;  ///< 1-based line for NDJSON and stdin, 0 if not line-based
-  std::string format;   ///< "ctgov-json-v2", "ctgov-xml", "page-text"
+  std::string format;    ///< "ctgov-json-v2", "ctgov-xml", "page-text"
 };
 
 /// "file", "file:entry" or "file:line N": the place to name in a message.

@@ -10,7 +10,8 @@
 namespace trialsearch {
 namespace {
 
-std::map<std::string, std::uint64_t> counts_by_prefix(const Xapian::Database& db, std::string_view prefix) {
+std::map<std::string, std::uint64_t> counts_by_prefix(const Xapian::Database& db,
+                                                      std::string_view prefix) {
   std::map<std::string, std::uint64_t> out;
   std::string p(prefix);
   for (auto t = db.allterms_begin(p); t != db.allterms_end(p); ++t) {
@@ -26,8 +27,8 @@ std::uint64_t disk_size(const std::string& path) {
   std::error_code ec;
   if (fs::is_regular_file(path, ec)) return fs::file_size(path, ec);
   std::uint64_t total = 0;
-  for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec))
+  for (auto it = fs::recursive_directory_iterator(path, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
     if (it->is_regular_file(ec)) total += it->file_size(ec);
   return total;
 }

@@ -1,4 +1,5 @@
-/// @brief What a database holds: documents, schema, build time, sources, counts by status and phase, synonyms, size.
+/// @brief What a database holds: documents, schema, build time, sources, counts by status and
+/// phase, synonyms, size.
 #pragma once
 
 #include <xapian.h>

@@ -78,10 +78,14 @@ std::string snippet_source(const Trial& t) {
 
 Xapian::valueno sort_slot(SortOrder order) {
   switch (order) {
-    case SortOrder::Start: return kSlotStartDate;
-    case SortOrder::Updated: return kSlotLastUpdate;
-    case SortOrder::Enrollment: return kSlotEnrollment;
-    case SortOrder::Relevance: break;
+    case SortOrder::Start:
+      return kSlotStartDate;
+    case SortOrder::Updated:
+      return kSlotLastUpdate;
+    case SortOrder::Enrollment:
+      return kSlotEnrollment;
+    case SortOrder::Relevance:
+      break;
   }
   return Xapian::BAD_VALUENO;
 }
@@ -112,12 +116,13 @@ std::string describe_path(const std::vector<AliasStep>& steps) {
   return out;
 }
 
-void explain_hit(const Xapian::Enquire& enquire, Xapian::docid id, const std::vector<std::string>& words,
-                 const AliasGraph& graph, Hit& hit) {
+void explain_hit(const Xapian::Enquire& enquire, Xapian::docid id,
+                 const std::vector<std::string>& words, const AliasGraph& graph, Hit& hit) {
   std::map<std::string, bool> typed;
   for (const auto& w : words) typed[w] = true;
   Xapian::Stem stem("english");
-  for (auto t = enquire.get_matching_terms_begin(id); t != enquire.get_matching_terms_end(id); ++t) {
+  for (auto t = enquire.get_matching_terms_begin(id); t != enquire.get_matching_terms_end(id);
+       ++t) {
     MatchedTerm m;
     m.term = *t;
     m.field = field_of_term(m.term, &m.word);
@@ -148,7 +153,9 @@ std::string field_of_term(std::string_view term, std::string* word) {
     if (f.prefix.empty() || !t.starts_with(f.prefix)) continue;
     std::string_view rest = t.substr(f.prefix.size());
     // a prefix is followed by a lower-case/digit value or a ':'
-    if (!rest.empty() && std::isupper(static_cast<unsigned char>(rest.front())) && rest.front() != ':') continue;
+    if (!rest.empty() && std::isupper(static_cast<unsigned char>(rest.front())) &&
+        rest.front() != ':')
+      continue;
     if (!best || f.prefix.size() > best->prefix.size()) best = &f;
   }
   std::string_view value = best ? t.substr(best->prefix.size()) : t;
@@ -163,8 +170,7 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
   result.query = options.query;
   Xapian::Query query = parser.parse(options.query, options.mode);
   Xapian::Query filter = parser.filter(options.filters);
-  if (!options.filters.empty())
-    query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
+  if (!options.filters.empty()) query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
   result.parsed = query.get_description();
 
   Xapian::Enquire enquire(db);
@@ -202,8 +208,8 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
     Xapian::Document doc = it.get_document();
     hit.trial = trial_from_json(doc.get_data());
     hit.snippet = mset.snippet(snippet_source(hit.trial), kSnippetLength, stemmer,
-                               Xapian::MSet::SNIPPET_EXHAUSTIVE,
-                               options.highlight_start, options.highlight_end, "...");
+                               Xapian::MSet::SNIPPET_EXHAUSTIVE, options.highlight_start,
+                               options.highlight_end, "...");
     if (options.explain) explain_hit(enquire, *it, words, *graph, hit);
     result.hits.push_back(std::move(hit));
   }
@@ -243,7 +249,8 @@ std::string hit_to_json(const Hit& hit) {
   if (!hit.matched.empty()) {
     w.key("explain").begin_array();
     for (const auto& m : hit.matched) {
-      w.begin_object().key("field").value(m.field).key("term").value(m.term).key("word").value(m.word);
+      w.begin_object().key("field").value(m.field).key("term").value(m.term).key("word").value(
+          m.word);
       w.field_if("via", m.via);
       w.end_object();
     }
@@ -267,7 +274,8 @@ std::string search_result_to_json(const SearchResult& r) {
   w.key("facets").begin_object();
   for (const auto& f : r.facets) {
     w.key(f.name).begin_array();
-    for (const auto& c : f.counts) w.begin_object().key("value").value(c.value).key("count").value(c.count).end_object();
+    for (const auto& c : f.counts)
+      w.begin_object().key("value").value(c.value).key("count").value(c.count).end_object();
     w.end_array();
   }
   w.end_object();

@@ -1,4 +1,5 @@
-/// @brief Runs a search: ranked hits with record fields, snippets, facet counts over the whole match set, "did you mean", and per-hit explanations.
+/// @brief Runs a search: ranked hits with record fields, snippets, facet counts over the whole
+/// match set, "did you mean", and per-hit explanations.
 #pragma once
 
 #include <xapian.h>

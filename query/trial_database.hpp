@@ -1,4 +1,5 @@
-/// @brief Opening a trialsearch database for reading: clear messages for a missing or foreign database, and retries across a writer's commits.
+/// @brief Opening a trialsearch database for reading: clear messages for a missing or foreign
+/// database, and retries across a writer's commits.
 #pragma once
 
 #include <xapian.h>

@@ -32,9 +32,8 @@ constexpr double kIdBoost = 1000.0;
 
 std::vector<std::string> phase_terms(std::string_view value) {
   std::string v = fold(value);
-  std::string spelled = v.find("phase") == std::string::npos && v != "na" && v != "n/a"
-                            ? "phase " + v
-                            : v;
+  std::string spelled =
+      v.find("phase") == std::string::npos && v != "na" && v != "n/a" ? "phase " + v : v;
   std::vector<std::string> terms;
   for (const auto& p : normalize_phases(spelled))
     terms.push_back(make_term(field("phase").prefix, filter_value(p)));
@@ -142,8 +141,7 @@ std::vector<std::string> plain_words(std::string_view s) {
   std::vector<std::string> words;
   std::string word;
   for (char c : s) {
-    if (c == '"' || c == ':' || c == '*' || c == '(' || c == ')' || c == '-' || c == '+')
-      return {};
+    if (c == '"' || c == ':' || c == '*' || c == '(' || c == ')' || c == '-' || c == '+') return {};
     if (c == ' ') {
       if (!word.empty()) words.push_back(std::move(word));
       word.clear();
@@ -216,7 +214,8 @@ struct TrialQueryParser::Impl {
   }
 };
 
-TrialQueryParser::TrialQueryParser(const Xapian::Database& db) : impl_(std::make_unique<Impl>(db)) {}
+TrialQueryParser::TrialQueryParser(const Xapian::Database& db)
+    : impl_(std::make_unique<Impl>(db)) {}
 TrialQueryParser::~TrialQueryParser() = default;
 
 std::string TrialQueryParser::normalise(std::string_view text) const {
@@ -240,21 +239,23 @@ Xapian::Query TrialQueryParser::parse(std::string_view text, MatchMode mode) con
   } else if (mode == MatchMode::Relaxed) {
     Xapian::Query any = impl_->parse_with(s, Xapian::Query::OP_OR);
     if (any.get_description() != all.get_description())
-      query = Xapian::Query(Xapian::Query::OP_OR,
-                            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, all, kAllWordsBoost), any);
+      query =
+          Xapian::Query(Xapian::Query::OP_OR,
+                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, all, kAllWordsBoost), any);
   }
   auto words = plain_words(s);
   if (mode != MatchMode::Any && words.size() >= 2 && words.size() <= 6) {
     Xapian::Query phrase = impl_->parse_with("\"" + s + "\"", Xapian::Query::OP_AND);
-    query = Xapian::Query(Xapian::Query::OP_OR, query,
-                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, phrase, kPhraseBoost * kAllWordsBoost));
+    query = Xapian::Query(
+        Xapian::Query::OP_OR, query,
+        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, phrase, kPhraseBoost * kAllWordsBoost));
   }
   // An NCT id typed in the query brings that trial first.
   for (const auto& w : words) {
     if (is_nct_id(w))
-      query = Xapian::Query(Xapian::Query::OP_OR,
-                            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(w), kIdBoost),
-                            query);
+      query = Xapian::Query(
+          Xapian::Query::OP_OR,
+          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(w), kIdBoost), query);
   }
   return query;
 }
@@ -287,13 +288,17 @@ Xapian::Query TrialQueryParser::filter(const SearchFilters& f) const {
   if (f.age_years) {
     double days = *f.age_years * 365.0;
     parts.emplace_back(Xapian::Query::OP_AND,
-                       Xapian::Query(Xapian::Query::OP_VALUE_LE, kSlotMinAgeDays, Xapian::sortable_serialise(days)),
-                       Xapian::Query(Xapian::Query::OP_VALUE_GE, kSlotMaxAgeDays, Xapian::sortable_serialise(days)));
+                       Xapian::Query(Xapian::Query::OP_VALUE_LE, kSlotMinAgeDays,
+                                     Xapian::sortable_serialise(days)),
+                       Xapian::Query(Xapian::Query::OP_VALUE_GE, kSlotMaxAgeDays,
+                                     Xapian::sortable_serialise(days)));
   }
   if (!f.since.empty()) {
     auto lo = DateRangeProcessor::bound(f.since, false);
-    if (!lo) throw UsageError("--since wants a date YYYY, YYYY-MM or YYYY-MM-DD, not '" + f.since + "'");
-    parts.emplace_back(Xapian::Query::OP_VALUE_GE, kSlotLastUpdate, Xapian::sortable_serialise(*lo));
+    if (!lo)
+      throw UsageError("--since wants a date YYYY, YYYY-MM or YYYY-MM-DD, not '" + f.since + "'");
+    parts.emplace_back(Xapian::Query::OP_VALUE_GE, kSlotLastUpdate,
+                       Xapian::sortable_serialise(*lo));
   }
   if (parts.empty()) return Xapian::Query::MatchAll;
   return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());

@@ -1,4 +1,5 @@
-/// @brief Turns what a user types into a Xapian query: QueryParser set up from the schema table, the same folding and drug-code canonicalisation as the indexer, synonyms, ranges, filters.
+/// @brief Turns what a user types into a Xapian query: QueryParser set up from the schema table,
+/// the same folding and drug-code canonicalisation as the indexer, synonyms, ranges, filters.
 #pragma once
 
 #include <xapian.h>
@@ -13,14 +14,14 @@ namespace trialsearch {
 
 /// Structured filters (the search/similar flags). Values are matched like `field:value`.
 struct SearchFilters {
-  std::vector<std::string> status;   ///< any of these
-  std::vector<std::string> phase;    ///< any of these ("2", "1/2", "PHASE2")
+  std::vector<std::string> status;  ///< any of these
+  std::vector<std::string> phase;   ///< any of these ("2", "1/2", "PHASE2")
   std::vector<std::string> type;
   std::vector<std::string> country;
-  std::vector<std::string> sex;      ///< trials open to this sex: "female" matches ALL and FEMALE
-  std::optional<int> age_years;      ///< trials whose age limits include this age
-  bool healthy = false;              ///< only trials accepting healthy volunteers
-  std::string since;                 ///< last update on or after this date (YYYY[-MM[-DD]])
+  std::vector<std::string> sex;  ///< trials open to this sex: "female" matches ALL and FEMALE
+  std::optional<int> age_years;  ///< trials whose age limits include this age
+  bool healthy = false;          ///< only trials accepting healthy volunteers
+  std::string since;             ///< last update on or after this date (YYYY[-MM[-DD]])
 
   bool empty() const {
     return status.empty() && phase.empty() && type.empty() && country.empty() && sex.empty() &&

@@ -79,9 +79,12 @@ int main(int argc, char** argv) {
   }
   double sum = 0;
   for (double v : ms) sum += v;
-  fmt::print("{{\"engine\":\"trialsearch\",\"mode\":\"in-process{}\",\"n\":{},\"answered\":{},\"p50_ms\":{:.3f},"
-             "\"p95_ms\":{:.3f},\"p99_ms\":{:.3f},\"max_ms\":{:.3f},\"mean_ms\":{:.3f}}}\n",
-             facets ? "+facets" : "", ms.size(), answered, percentile(ms, 0.5), percentile(ms, 0.95),
-             percentile(ms, 0.99), *std::max_element(ms.begin(), ms.end()), sum / static_cast<double>(ms.size()));
+  fmt::print(
+      "{{\"engine\":\"trialsearch\",\"mode\":\"in-process{}\",\"n\":{},\"answered\":{},\"p50_ms\":{"
+      ":.3f},"
+      "\"p95_ms\":{:.3f},\"p99_ms\":{:.3f},\"max_ms\":{:.3f},\"mean_ms\":{:.3f}}}\n",
+      facets ? "+facets" : "", ms.size(), answered, percentile(ms, 0.5), percentile(ms, 0.95),
+      percentile(ms, 0.99), *std::max_element(ms.begin(), ms.end()),
+      sum / static_cast<double>(ms.size()));
   return 0;
 }

@@ -1,4 +1,5 @@
-/// @brief Test helpers: where the shared data, the corpus and the binary are; temporary folders; running the CLI.
+/// @brief Test helpers: where the shared data, the corpus and the binary are; temporary folders;
+/// running the CLI.
 #pragma once
 
 #include <filesystem>

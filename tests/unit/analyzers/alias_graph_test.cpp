@@ -220,8 +220,7 @@ TEST_CASE("AliasGraph: serialize round-trips odd text", "[analyzers]") {
   CHECK(AliasGraph::deserialize("").link_count() == 0);
   CHECK(AliasGraph::deserialize(AliasGraph().serialize()).link_count() == 0);
   CHECK_THROWS_AS(AliasGraph::deserialize("not a graph\n"), std::runtime_error);
-  CHECK_THROWS_AS(AliasGraph::deserialize("trialsearch-alias-graph 1\na\tb\n"),
-                  std::runtime_error);
+  CHECK_THROWS_AS(AliasGraph::deserialize("trialsearch-alias-graph 1\na\tb\n"), std::runtime_error);
   CHECK_THROWS_AS(AliasGraph::deserialize("trialsearch-alias-graph 1\na\ta\tp\n"),
                   std::runtime_error);
   CHECK_THROWS_AS(AliasGraph::deserialize("trialsearch-alias-graph 1\na\tb\tp\\q\n"),

@@ -139,7 +139,9 @@ TEST_CASE("find_codes: byte offsets and the spaced flag", "[analyzers]") {
 }
 
 TEST_CASE("find_codes: invalid UTF-8 is tolerated", "[analyzers]") {
-  CHECK(canonicals("\xff" "CC-97540 \xc3", R) == std::vector<std::string>{"cc97540"});
+  CHECK(canonicals("\xff"
+                   "CC-97540 \xc3",
+                   R) == std::vector<std::string>{"cc97540"});
   CHECK(canonicals("CC-\xe2\x80", R).empty());
 }
 

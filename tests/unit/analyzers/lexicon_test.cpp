@@ -78,16 +78,16 @@ TEST_CASE("aliases.tsv: names, sources, kinds and bad lines", "[analyzers]") {
   auto path = write(dir, "aliases.tsv",
                     "# my aliases\n"
                     "\n"
-                    "CC-97540\tBMS-986353\tsource=BMS press release\n"               // line 3
-                    "zetomipzomib\tKZR-616\r\n"                                      // line 4
-                    "SLE\tlupus\tkind=condition\tsource=my notes\n"                  // line 5
-                    "only one name\n"                                                // bad
-                    "CC-97540\tcc 97540\n"                                           // bad: one key
-                    "a drug\tanother\tkind=device\n"                                 // bad kind
-                    "a drug\tanother\tsorce=typo\n"                                  // bad option
-                    "caf\xc3\tcafe\n"                                                // bad UTF-8
+                    "CC-97540\tBMS-986353\tsource=BMS press release\n"  // line 3
+                    "zetomipzomib\tKZR-616\r\n"                         // line 4
+                    "SLE\tlupus\tkind=condition\tsource=my notes\n"     // line 5
+                    "only one name\n"                                   // bad
+                    "CC-97540\tcc 97540\n"                              // bad: one key
+                    "a drug\tanother\tkind=device\n"                    // bad kind
+                    "a drug\tanother\tsorce=typo\n"                     // bad option
+                    "caf\xc3\tcafe\n"                                   // bad UTF-8
                     "  \t  \n"
-                    "belimumab\t\tBenlysta\t\n");                                    // line 12
+                    "belimumab\t\tBenlysta\t\n");  // line 12
   LexiconLoad load = trialsearch::load_alias_tsv(path);
   CHECK(load.format == "alias-tsv");
   CHECK(load.skipped_lines == 5);

@@ -41,7 +41,9 @@ TEST_CASE("fold: case, accents, dashes", "[analyzers][fold]") {
                                         {"CC\u201197540", "cc-97540"},
                                         {"ＣＣ－９７５４０", "cc-97540"},
                                         {"Straße", "strasse"},
-                                        {"a\x01" "b", "a b"}}) {
+                                        {"a\x01"
+                                         "b",
+                                         "a b"}}) {
     INFO(r.in);
     CHECK(fold(r.in) == r.out);
   }
@@ -123,7 +125,8 @@ TEST_CASE("fields get their prefixes, filters and values", "[indexer][terms]") {
   CHECK(terms.count("XMTlupus_erythematosus_systemic"));
   CHECK(terms.count("XRSno"));
   CHECK(Xapian::sortable_unserialise(built.document.get_value(kSlotStartDate)) == 20230913);
-  CHECK(built.document.get_value(kSlotFacetPhase) == std::string("phase2") + kFacetSeparator + "phase3");
+  CHECK(built.document.get_value(kSlotFacetPhase) ==
+        std::string("phase2") + kFacetSeparator + "phase3");
   REQUIRE(built.alias_groups.size() == 1);
   CHECK(built.alias_groups[0] == std::vector<std::string>{"Belimumab", "Benlysta"});
 }

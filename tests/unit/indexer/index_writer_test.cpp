@@ -20,11 +20,18 @@ using namespace trialsearch;
 namespace {
 
 // One API v2 study as NDJSON.
-std::string study(const std::string& id, const std::string& title, const std::string& drug = "placebo",
+std::string study(const std::string& id, const std::string& title,
+                  const std::string& drug = "placebo",
                   const std::vector<std::string>& other_names = {}) {
   JsonWriter w;
   w.begin_object().key("protocolSection").begin_object();
-  w.key("identificationModule").begin_object().key("nctId").value(id).key("briefTitle").value(title).end_object();
+  w.key("identificationModule")
+      .begin_object()
+      .key("nctId")
+      .value(id)
+      .key("briefTitle")
+      .value(title)
+      .end_object();
   w.key("statusModule").begin_object().key("overallStatus").value("RECRUITING").end_object();
   w.key("armsInterventionsModule").begin_object().key("interventions").begin_array();
   w.begin_object().key("type").value("DRUG").key("name").value(drug);
@@ -35,7 +42,8 @@ std::string study(const std::string& id, const std::string& title, const std::st
   return w.take();
 }
 
-std::string write_file(const test::TempDir& dir, const std::string& name, const std::string& content) {
+std::string write_file(const test::TempDir& dir, const std::string& name,
+                       const std::string& content) {
   auto path = dir.path() / name;
   std::ofstream(path) << content;
   return path.string();
@@ -53,8 +61,9 @@ IndexSummary index(const std::string& db, const std::vector<std::string>& source
 TEST_CASE("re-indexing the same sources leaves the same database", "[indexer][writer]") {
   test::TempDir dir;
   std::string db = (dir.path() / "db").string();
-  std::string src = write_file(dir, "a.jsonl", study("NCT00000001", "Lupus one") + "\n" +
-                                                   study("NCT00000002", "Lupus two") + "\n");
+  std::string src = write_file(
+      dir, "a.jsonl",
+      study("NCT00000001", "Lupus one") + "\n" + study("NCT00000002", "Lupus two") + "\n");
   auto first = index(db, {src});
   CHECK(first.read == 2);
   CHECK(first.added == 2);
@@ -65,7 +74,8 @@ TEST_CASE("re-indexing the same sources leaves the same database", "[indexer][wr
   CHECK(second.unchanged == 2);
   CHECK(second.documents == 2);
 
-  std::string changed = write_file(dir, "b.jsonl", study("NCT00000002", "Lupus two, amended") + "\n");
+  std::string changed =
+      write_file(dir, "b.jsonl", study("NCT00000002", "Lupus two, amended") + "\n");
   auto third = index(db, {changed});
   CHECK(third.replaced == 1);
   CHECK(third.documents == 2);
@@ -77,8 +87,9 @@ TEST_CASE("re-indexing the same sources leaves the same database", "[indexer][wr
 TEST_CASE("bad records are skipped and counted, the rest goes in", "[indexer][writer]") {
   test::TempDir dir;
   std::string db = (dir.path() / "db").string();
-  std::string src = write_file(dir, "a.jsonl", study("NCT00000001", "ok") + "\n{\"protocolSection\": \n" +
-                                                   study("NCT00000003", "ok too") + "\n");
+  std::string src = write_file(dir, "a.jsonl",
+                               study("NCT00000001", "ok") + "\n{\"protocolSection\": \n" +
+                                   study("NCT00000003", "ok too") + "\n");
   std::vector<std::string> messages;
   IndexOptions o;
   o.db_path = db;
@@ -91,12 +102,13 @@ TEST_CASE("bad records are skipped and counted, the rest goes in", "[indexer][wr
   CHECK(messages[0].find("a.jsonl:line 2") != std::string::npos);
 }
 
-TEST_CASE("aliases are harvested across records and kept with their provenance", "[indexer][aliases]") {
+TEST_CASE("aliases are harvested across records and kept with their provenance",
+          "[indexer][aliases]") {
   test::TempDir dir;
   std::string db = (dir.path() / "db").string();
   std::string src = write_file(dir, "a.jsonl",
-                               study("NCT05869955", "CAR T in lupus", "CC-97540", {"BMS-986353"}) + "\n" +
-                                   study("NCT00000009", "Another", "BMS-986353") + "\n");
+                               study("NCT05869955", "CAR T in lupus", "CC-97540", {"BMS-986353"}) +
+                                   "\n" + study("NCT00000009", "Another", "BMS-986353") + "\n");
   index(db, {src});
   Xapian::Database rdb = open_database(db);
   AliasGraph graph = load_alias_graph(rdb);
@@ -112,7 +124,8 @@ TEST_CASE("aliases are harvested across records and kept with their provenance",
   CHECK(!graph.explain("benlysta", "belimumab").empty());
 
   // the trial is re-indexed without its other name: the link goes with it
-  std::string changed = write_file(dir, "b.jsonl", study("NCT05869955", "CAR T in lupus", "CC-97540") + "\n");
+  std::string changed =
+      write_file(dir, "b.jsonl", study("NCT05869955", "CAR T in lupus", "CC-97540") + "\n");
   index(db, {changed});
   graph = load_alias_graph(open_database(db));
   CHECK(graph.explain("cc97540", "bms986353").empty());

@@ -211,7 +211,8 @@ TEST_CASE("ClinConnect page: NCT05585671", "[page]") {
 TEST_CASE("\"- Field\" list page: NCT06535412", "[page]") {
   Trial t = read_seed("NCT06535412");
   CHECK(t.nct_id == "NCT06535412");
-  CHECK(t.brief_title == "A Study of IMC-002 for the Treatment of Active Systemic Lupus Erythematosus");
+  CHECK(t.brief_title ==
+        "A Study of IMC-002 for the Treatment of Active Systemic Lupus Erythematosus");
   CHECK(t.overall_status == "NOT_YET_RECRUITING");
   CHECK(t.phases.empty());
   CHECK(t.study_type == "INTERVENTIONAL");
@@ -555,8 +556,14 @@ TEST_CASE("a note naming an NCT id, with no trial-page heading, is refused", "[p
 
 TEST_CASE("junk never crashes the reader", "[page]") {
   std::mt19937 rng(20240601);
-  std::vector<std::string> inputs{"", "\n\n\n", std::string(1, '\0'), "NCT", "NCT0000000",
-                                  std::string(2'000'000, 'x'), "Status\n", "Locations\n,\n,,\n",
+  std::vector<std::string> inputs{"",
+                                  "\n\n\n",
+                                  std::string(1, '\0'),
+                                  "NCT",
+                                  "NCT0000000",
+                                  std::string(2'000'000, 'x'),
+                                  "Status\n",
+                                  "Locations\n,\n,,\n",
                                   "NCT ID: NCT09912354\nInterventions\nIntervention Type\n"
                                   "Study Groups\nGroup Type\nOther Intervention Names\nX\n"};
   for (int i = 0; i < 200; ++i) {

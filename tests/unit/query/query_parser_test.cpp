@@ -38,9 +38,11 @@ TEST_CASE("query strings parse to the expected queries", "[query][parser]") {
            {"CC-97540", "Query(" + word("cc97540", 1) + ")"},
            {"cc97540", "Query(" + word("cc97540", 1) + ")"},
            {"CC\u201197540", "Query(" + word("cc97540", 1) + ")"},
-           {"lupus AND nephritis", "Query((" + word("lupus", 1) + " AND " + word("nephriti", 2) + "))"},
+           {"lupus AND nephritis",
+            "Query((" + word("lupus", 1) + " AND " + word("nephriti", 2) + "))"},
            {"lupus OR sle", "Query((" + word("lupus", 1) + " OR " + word("sle", 2) + "))"},
-           {"lupus NOT pediatric", "Query((" + word("lupus", 1) + " AND_NOT " + word("pediatr", 2) + "))"},
+           {"lupus NOT pediatric",
+            "Query((" + word("lupus", 1) + " AND_NOT " + word("pediatr", 2) + "))"},
            {"status:recruiting", "Query(0 * XSTrecruiting)"},
            {"status:\"Not yet recruiting\"", "Query(0 * XSTnot_yet_recruiting)"},
            {"phase:2", "Query(0 * XPHphase2)"},
@@ -59,7 +61,8 @@ TEST_CASE("relaxed mode ranks all-word matches above partial ones", "[query][par
   auto db = empty_db();
   TrialQueryParser parser(db);
   std::string d = parser.parse("lupus nephritis", MatchMode::Relaxed).get_description();
-  CHECK(d.find("50 * (" + word("lupus", 1) + " AND " + word("nephriti", 2) + ")") != std::string::npos);
+  CHECK(d.find("50 * (" + word("lupus", 1) + " AND " + word("nephriti", 2) + ")") !=
+        std::string::npos);
   CHECK(d.find("(" + word("lupus", 1) + " OR " + word("nephriti", 2) + ")") != std::string::npos);
   CHECK(d.find("PHRASE") != std::string::npos);
 }
@@ -68,21 +71,21 @@ TEST_CASE("ranges on value slots", "[query][parser]") {
   auto db = empty_db();
   TrialQueryParser parser(db);
   auto q = parser.parse("start:2023..2025", MatchMode::All);
-  CHECK(q.get_description() ==
-        Xapian::Query(Xapian::Query::OP_VALUE_RANGE, kSlotStartDate, Xapian::sortable_serialise(20230101),
-                      Xapian::sortable_serialise(20251231))
-            .get_description());
+  CHECK(q.get_description() == Xapian::Query(Xapian::Query::OP_VALUE_RANGE, kSlotStartDate,
+                                             Xapian::sortable_serialise(20230101),
+                                             Xapian::sortable_serialise(20251231))
+                                   .get_description());
   auto open = parser.parse("updated:2025-01-01..", MatchMode::All);
-  CHECK(open.get_description() ==
-        Xapian::Query(Xapian::Query::OP_VALUE_GE, kSlotLastUpdate, Xapian::sortable_serialise(20250101))
-            .get_description());
+  CHECK(open.get_description() == Xapian::Query(Xapian::Query::OP_VALUE_GE, kSlotLastUpdate,
+                                                Xapian::sortable_serialise(20250101))
+                                      .get_description());
   CHECK_THROWS_AS(parser.parse("start:soon..later"), UsageError);
 }
 
 TEST_CASE("syntax errors are usage errors", "[query][parser]") {
   auto db = empty_db();
   TrialQueryParser parser(db);
-    CHECK_THROWS_AS(parser.parse("lupus AND"), UsageError);
+  CHECK_THROWS_AS(parser.parse("lupus AND"), UsageError);
 }
 
 TEST_CASE("every field's query term equals the indexed term", "[query][schema]") {
@@ -124,17 +127,29 @@ TEST_CASE("every field's query term equals the indexed term", "[query][schema]")
   };
   auto db = empty_db();
   TrialQueryParser parser(db);
-  for (const auto& r : std::vector<Row>{{"id", "NCT01234567"}, {"title", "belimumab"},
-                                        {"condition", "lupus"}, {"intervention", "CC-97540"},
-                                        {"keyword", "autoimmunity"}, {"outcome", "remission"},
-                                        {"summary", "summary"}, {"sponsor", "bristol"},
-                                        {"other-id", "ca061"}, {"mesh", "erythematosus"},
-                                        {"site", "clinic"}, {"city", "paris"},
-                                        {"eligibility", "adults"}, {"status", "\"active, not recruiting\""},
-                                        {"phase", "1"}, {"type", "observational"}, {"sex", "all"},
-                                        {"healthy", "yes"}, {"age-group", "older_adult"},
-                                        {"country", "France"}, {"sponsor-class", "industry"},
-                                        {"has-results", "yes"}, {"drug-name", "cc97540"},
+  for (const auto& r : std::vector<Row>{{"id", "NCT01234567"},
+                                        {"title", "belimumab"},
+                                        {"condition", "lupus"},
+                                        {"intervention", "CC-97540"},
+                                        {"keyword", "autoimmunity"},
+                                        {"outcome", "remission"},
+                                        {"summary", "summary"},
+                                        {"sponsor", "bristol"},
+                                        {"other-id", "ca061"},
+                                        {"mesh", "erythematosus"},
+                                        {"site", "clinic"},
+                                        {"city", "paris"},
+                                        {"eligibility", "adults"},
+                                        {"status", "\"active, not recruiting\""},
+                                        {"phase", "1"},
+                                        {"type", "observational"},
+                                        {"sex", "all"},
+                                        {"healthy", "yes"},
+                                        {"age-group", "older_adult"},
+                                        {"country", "France"},
+                                        {"sponsor-class", "industry"},
+                                        {"has-results", "yes"},
+                                        {"drug-name", "cc97540"},
                                         {"drug-code", "cc97540"},
                                         {"mesh-term", "\"Lupus Erythematosus, Systemic\""},
                                         {"mesh-id", "D008180"}}) {

@@ -8,12 +8,12 @@
 // lucene.py). Query output lines: `q <ms> <hits>`; `mlt <ms> <hits>`.
 // Debian's liblucene++-contrib 3.0.8 has no MoreLikeThis: `mlt` is a small re-implementation of
 // Lucene's algorithm (term vectors, tf*idf, top 25 terms with min tf 2 / min df 5, OR query).
-#include <lucene++/LuceneHeaders.h>
 #include <lucene++/ContribInc.h>
-#include <lucene++/SnowballAnalyzer.h>
+#include <lucene++/LuceneHeaders.h>
 #include <lucene++/MultiFieldQueryParser.h>
-#include <lucene++/TermFreqVector.h>
 #include <lucene++/Similarity.h>
+#include <lucene++/SnowballAnalyzer.h>
+#include <lucene++/TermFreqVector.h>
 
 #include <algorithm>
 #include <chrono>
@@ -33,9 +33,10 @@ struct FieldWeight {
   double weight;
 };
 // Same fields and weights as common.TEXT_FIELDS (and trialsearch's analyzers/fields.hpp).
-const FieldWeight FIELDS[] = {{L"title", 9}, {L"conditions", 8}, {L"interventions", 8}, {L"keywords", 6},
-                              {L"outcomes", 5}, {L"summary", 4}, {L"sponsors", 4}, {L"ids", 4},
-                              {L"mesh", 3}, {L"sites", 3}, {L"eligibility", 2}};
+const FieldWeight FIELDS[] = {{L"title", 9},    {L"conditions", 8}, {L"interventions", 8},
+                              {L"keywords", 6}, {L"outcomes", 5},   {L"summary", 4},
+                              {L"sponsors", 4}, {L"ids", 4},        {L"mesh", 3},
+                              {L"sites", 3},    {L"eligibility", 2}};
 
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;
@@ -46,7 +47,9 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return out;
 }
 
-AnalyzerPtr make_analyzer() { return newLucene<SnowballAnalyzer>(LuceneVersion::LUCENE_30, L"english"); }
+AnalyzerPtr make_analyzer() {
+  return newLucene<SnowballAnalyzer>(LuceneVersion::LUCENE_30, L"english");
+}
 
 int do_index(const std::string& tsv, const std::string& dir, bool term_vectors) {
   std::ifstream in(tsv);
@@ -54,8 +57,9 @@ int do_index(const std::string& tsv, const std::string& dir, bool term_vectors) 
     std::cerr << "lucene_bench: cannot read " << tsv << "\n";
     return 2;
   }
-  IndexWriterPtr writer = newLucene<IndexWriter>(FSDirectory::open(StringUtils::toUnicode(dir)), make_analyzer(),
-                                                 true, IndexWriter::MaxFieldLengthUNLIMITED);
+  IndexWriterPtr writer =
+      newLucene<IndexWriter>(FSDirectory::open(StringUtils::toUnicode(dir)), make_analyzer(), true,
+                             IndexWriter::MaxFieldLengthUNLIMITED);
   writer->setRAMBufferSizeMB(128);
   const auto tv = term_vectors ? Field::TERM_VECTOR_YES : Field::TERM_VECTOR_NO;
   std::string line;
@@ -64,16 +68,20 @@ int do_index(const std::string& tsv, const std::string& dir, bool term_vectors) 
     auto cols = split(line, '\t');
     if (cols.size() < 4 + std::size(FIELDS)) continue;
     DocumentPtr doc = newLucene<Document>();
-    doc->add(newLucene<Field>(L"nct", StringUtils::toUnicode(cols[0]), Field::STORE_YES, Field::INDEX_NOT_ANALYZED_NO_NORMS));
-    doc->add(newLucene<Field>(L"status", StringUtils::toUnicode(cols[1]), Field::STORE_NO, Field::INDEX_NOT_ANALYZED_NO_NORMS));
+    doc->add(newLucene<Field>(L"nct", StringUtils::toUnicode(cols[0]), Field::STORE_YES,
+                              Field::INDEX_NOT_ANALYZED_NO_NORMS));
+    doc->add(newLucene<Field>(L"status", StringUtils::toUnicode(cols[1]), Field::STORE_NO,
+                              Field::INDEX_NOT_ANALYZED_NO_NORMS));
     for (const auto& ph : split(cols[2], ' '))
       if (!ph.empty())
-        doc->add(newLucene<Field>(L"phase", StringUtils::toUnicode(ph), Field::STORE_NO, Field::INDEX_NOT_ANALYZED_NO_NORMS));
-    doc->add(newLucene<Field>(L"type", StringUtils::toUnicode(cols[3]), Field::STORE_NO, Field::INDEX_NOT_ANALYZED_NO_NORMS));
+        doc->add(newLucene<Field>(L"phase", StringUtils::toUnicode(ph), Field::STORE_NO,
+                                  Field::INDEX_NOT_ANALYZED_NO_NORMS));
+    doc->add(newLucene<Field>(L"type", StringUtils::toUnicode(cols[3]), Field::STORE_NO,
+                              Field::INDEX_NOT_ANALYZED_NO_NORMS));
     for (size_t f = 0; f < std::size(FIELDS); ++f)
       if (!cols[4 + f].empty())
-        doc->add(newLucene<Field>(FIELDS[f].name, StringUtils::toUnicode(cols[4 + f]), Field::STORE_NO,
-                                  Field::INDEX_ANALYZED, tv));
+        doc->add(newLucene<Field>(FIELDS[f].name, StringUtils::toUnicode(cols[4 + f]),
+                                  Field::STORE_NO, Field::INDEX_ANALYZED, tv));
     writer->addDocument(doc);
     ++n;
   }
@@ -113,7 +121,8 @@ QueryPtr more_like_this(const IndexReaderPtr& reader, int32_t docid, const Strin
                     [](const Scored& a, const Scored& b) { return a.score > b.score; });
   BooleanQueryPtr q = newLucene<BooleanQuery>();
   for (size_t i = 0; i < keep; ++i)
-    q->add(newLucene<TermQuery>(newLucene<Term>(terms[i].field, terms[i].term)), BooleanClause::SHOULD);
+    q->add(newLucene<TermQuery>(newLucene<Term>(terms[i].field, terms[i].term)),
+           BooleanClause::SHOULD);
   q->add(newLucene<TermQuery>(newLucene<Term>(L"nct", nct)), BooleanClause::MUST_NOT);
   return q;
 }
@@ -139,7 +148,8 @@ int do_query(const std::string& dir, const std::string& qfile, const std::string
   for (int guard = 0; guard < 1000000 && std::getline(in, line); ++guard) {
     if (line.empty()) continue;
     auto tab = line.find('\t');
-    std::string q = line.substr(0, tab), filt = tab == std::string::npos ? "" : line.substr(tab + 1);
+    std::string q = line.substr(0, tab),
+                filt = tab == std::string::npos ? "" : line.substr(tab + 1);
     auto t0 = std::chrono::steady_clock::now();
     int hits = 0;
     try {
@@ -194,7 +204,8 @@ int main(int argc, char** argv) {
       "lucene_bench query INDEXDIR QUERIES.lq [--mlt IDS.txt]\n";
   std::vector<std::string> a(argv + 1, argv + argc);
   try {
-    if (a.size() >= 3 && a[0] == "index" && (a.size() == 3 || (a.size() == 4 && a[3] == "--no-term-vectors")))
+    if (a.size() >= 3 && a[0] == "index" &&
+        (a.size() == 3 || (a.size() == 4 && a[3] == "--no-term-vectors")))
       return do_index(a[1], a[2], a.size() == 3);
     if (a.size() >= 3 && a[0] == "query" && (a.size() == 3 || (a.size() == 5 && a[3] == "--mlt")))
       return do_query(a[1], a[2], a.size() == 5 ? a[4] : "");
