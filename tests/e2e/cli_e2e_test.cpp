@@ -1,0 +1,195 @@
+// The real binary on the bundled corpus: indexing, the drug-code and synonym equivalences,
+// filters, output formats and exit codes, checked through --json.
+#include <simdjson.h>
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+
+#include "tests/support/test_support.hpp"
+
+using namespace trialsearch;
+using test::run_cli;
+
+namespace {
+
+// A database of the bundled corpus, built once for the whole run.
+const std::string& corpus_db() {
+  static test::TempDir dir;
+  static std::string db = [] {
+    std::string path = (dir.path() / "db").string();
+    auto r = run_cli({"index", "--db", path, test::corpus_dir().string()});
+    REQUIRE(r.exit_code == 0);
+    return path;
+  }();
+  return db;
+}
+
+std::vector<std::string> result_ids(const std::string& json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.parse(json);
+  std::vector<std::string> ids;
+  for (auto hit : doc["results"].get_array()) ids.emplace_back(std::string_view(hit["nct_id"]));
+  return ids;
+}
+
+std::vector<std::string> search_ids(std::vector<std::string> args) {
+  args.insert(args.begin(), {"search", "--db", corpus_db(), "--json", "--limit", "50"});
+  auto r = run_cli(args);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return result_ids(r.out);
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+}  // namespace
+
+TEST_CASE("index --json reports what it did; a re-run changes nothing", "[e2e][index]") {
+  test::TempDir dir;
+  std::string db = (dir.path() / "db").string();
+  auto first = run_cli({"index", "--db", db, "--json", test::corpus_dir().string()});
+  REQUIRE(first.exit_code == 0);
+  simdjson::dom::parser parser;
+  auto s = parser.parse(first.out);
+  CHECK(uint64_t(s["read"]) == 11);
+  CHECK(uint64_t(s["added"]) == 11);
+  CHECK(uint64_t(s["skipped"]) == 0);
+  auto second = run_cli({"index", "--db", db, "--json", test::corpus_dir().string()});
+  REQUIRE(second.exit_code == 0);
+  auto s2 = parser.parse(second.out);
+  CHECK(uint64_t(s2["unchanged"]) == 11);
+  CHECK(uint64_t(s2["added"]) == 0);
+  CHECK(uint64_t(s2["documents"]) == 11);
+}
+
+TEST_CASE("a malformed record is skipped with its file and line; exit 4", "[e2e][index]") {
+  test::TempDir dir;
+  auto src = dir.path() / "mixed.jsonl";
+  std::string good = test::read_file(test::corpus_dir() / "json" / "studies.jsonl");
+  std::ofstream(src) << good.substr(0, good.find('\n') + 1) << "{\"protocolSection\": {\n";
+  auto r = run_cli({"index", "--db", (dir.path() / "db").string(), src.string()});
+  CHECK(r.exit_code == 4);
+  CHECK(r.err.find("mixed.jsonl:line 2") != std::string::npos);
+  auto stats = run_cli({"stats", "--db", (dir.path() / "db").string(), "--json"});
+  REQUIRE(stats.exit_code == 0);
+  simdjson::dom::parser parser;
+  CHECK(uint64_t(parser.parse(stats.out)["documents"]) == 1);
+}
+
+TEST_CASE("index - reads NDJSON from standard input", "[e2e][index]") {
+  test::TempDir dir;
+  std::string ndjson = test::read_file(test::corpus_dir() / "json" / "studies.jsonl");
+  auto r = run_cli({"index", "--db", (dir.path() / "db").string(), "--json", "-"}, ndjson);
+  REQUIRE(r.exit_code == 0);
+  simdjson::dom::parser parser;
+  CHECK(uint64_t(parser.parse(r.out)["added"]) == 3);
+}
+
+TEST_CASE("every spelling of a drug code finds the same trials, aliases included",
+          "[e2e][search]") {
+  auto base = search_ids({"CC-97540"});
+  CHECK(contains(base, "NCT05869955"));
+  CHECK(contains(base, "NCT09900003"));  // names only BMS-986353: linked through NCT05869955
+  for (const std::string q : {"cc97540", "CC 97540", "CC\u201197540", "drug:CC-97540"}) {
+    INFO(q);
+    auto ids = search_ids({q});
+    CHECK(std::set<std::string>(ids.begin(), ids.end()) ==
+          std::set<std::string>(base.begin(), base.end()));
+  }
+  auto bms = search_ids({"BMS-986353"});
+  CHECK(contains(bms, "NCT05869955"));
+}
+
+TEST_CASE("brand and generic names find each other", "[e2e][search]") {
+  auto benlysta = search_ids({"Benlysta"});
+  CHECK(contains(benlysta, "NCT09900001"));  // belimumab, with Benlysta as other name
+  CHECK(contains(benlysta, "NCT05585671"));  // a page that says belimumab only
+  auto saphnelo = search_ids({"saphnelo"});
+  CHECK(contains(saphnelo, "NCT09900005"));
+}
+
+TEST_CASE("accents fold: Wurzburg finds Würzburg, Sao Paulo finds São Paulo", "[e2e][search]") {
+  CHECK(search_ids({"Wurzburg"}) == search_ids({"Würzburg"}));
+  CHECK(!search_ids({"Wurzburg"}).empty());
+  CHECK(contains(search_ids({"city:\"Sao Paulo\""}), "NCT09900002"));
+}
+
+TEST_CASE("filters restrict results", "[e2e][search]") {
+  for (const auto& id : search_ids({"lupus", "--status", "recruiting"})) {
+    auto show = run_cli({"show", "--db", corpus_db(), "--json", id});
+    REQUIRE(show.exit_code == 0);
+    CHECK(show.out.find("\"overall_status\":\"RECRUITING\"") != std::string::npos);
+  }
+  CHECK(search_ids({"status:\"not yet recruiting\" lupus"}) ==
+        search_ids({"lupus", "--status", "not yet recruiting"}));
+  auto phase23 = search_ids({"phase:2", "lupus"});
+  CHECK(contains(phase23, "NCT09900001"));
+  CHECK_FALSE(contains(phase23, "NCT05869955"));
+  CHECK(contains(search_ids({"lupus", "--age", "16"}), "NCT07175285"));
+}
+
+TEST_CASE("an NCT id typed as the query comes first", "[e2e][search]") {
+  auto ids = search_ids({"NCT05869955"});
+  REQUIRE(!ids.empty());
+  CHECK(ids.front() == "NCT05869955");
+}
+
+TEST_CASE("output formats: --ids, --csv, --jsonl", "[e2e][search]") {
+  auto ids = run_cli({"search", "--db", corpus_db(), "--ids", "lupus"});
+  REQUIRE(ids.exit_code == 0);
+  CHECK(ids.out.find("NCT") == 0);
+  CHECK(ids.out.find(' ') == std::string::npos);
+  auto csv = run_cli({"search", "--db", corpus_db(), "--csv", "lupus"});
+  CHECK(csv.out.rfind("rank,nct_id,", 0) == 0);
+  auto jsonl = run_cli({"search", "--db", corpus_db(), "--jsonl", "--limit", "3", "lupus"});
+  simdjson::dom::parser parser;
+  std::size_t lines = 0;
+  for (std::size_t start = 0; start < jsonl.out.size();) {
+    auto end = jsonl.out.find('\n', start);
+    CHECK(parser.parse(jsonl.out.substr(start, end - start)).error() == simdjson::SUCCESS);
+    ++lines;
+    start = end + 1;
+  }
+  CHECK(lines == 3);
+}
+
+TEST_CASE("exit codes: zero hits 0, syntax error 2, missing database 1, unknown id 1",
+          "[e2e][errors]") {
+  auto none = run_cli({"search", "--db", corpus_db(), "--json", "xyzzyplugh"});
+  CHECK(none.exit_code == 0);
+  auto syntax = run_cli({"search", "--db", corpus_db(), "lupus AND"});
+  CHECK(syntax.exit_code == 2);
+  CHECK(std::count(syntax.err.begin(), syntax.err.end(), '\n') == 1);
+  test::TempDir dir;
+  auto missing = run_cli({"search", "--db", (dir.path() / "nothing").string(), "lupus"});
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.err.find("trialsearch index") != std::string::npos);
+  auto unknown = run_cli({"show", "--db", corpus_db(), "NCT00000000"});
+  CHECK(unknown.exit_code == 1);
+  auto bad_option = run_cli({"search", "--db", corpus_db(), "--sort", "sideways", "lupus"});
+  CHECK(bad_option.exit_code == 2);
+}
+
+TEST_CASE("the database comes from --db, else $TRIALSEARCH_DB", "[e2e][db]") {
+  auto r = run_cli({"stats", "--json"}, {}, {"TRIALSEARCH_DB=" + corpus_db()});
+  REQUIRE(r.exit_code == 0);
+  simdjson::dom::parser parser;
+  CHECK(uint64_t(parser.parse(r.out)["documents"]) == 11);
+}
+
+TEST_CASE("record text never injects terminal escapes", "[e2e][output]") {
+  test::TempDir dir;
+  auto src = dir.path() / "evil.json";
+  std::ofstream(src) << R"({"protocolSection":{"identificationModule":{"nctId":"NCT09999999",)"
+                     << R"("briefTitle":"Evil \u001b[31mred\u001b[0m title"}}})";
+  std::string db = (dir.path() / "db").string();
+  REQUIRE(run_cli({"index", "--db", db, src.string()}).exit_code == 0);
+  auto human = run_cli({"search", "--db", db, "evil"});
+  CHECK(human.out.find('\x1b') == std::string::npos);
+  auto show = run_cli({"show", "--db", db, "NCT09999999"});
+  CHECK(show.out.find('\x1b') == std::string::npos);
+}
