@@ -585,7 +585,10 @@ std::optional<LabelledValue> match_inline_label(std::string_view text, Field blo
 Page split_page(std::string_view content) {
   Page page;
   page.blocks.emplace_back();
-  std::optional<Field> pending_label;
+  // A label seen on its own line, waiting for its value on the next one. (A flag and a plain
+  // value rather than std::optional: GCC 12 -O3 warns falsely about the optional's payload.)
+  bool label_pending = false;
+  Field pending_label = Field::Ignored;
   while (!content.empty()) {
     auto nl = content.find('\n');
     std::string_view raw = content.substr(0, nl);
@@ -595,17 +598,18 @@ Page split_page(std::string_view content) {
     Block& current = page.blocks.back();
 
     if (auto field = match_heading(line.text)) {
-      pending_label.reset();
+      label_pending = false;
       if (is_label(*field)) {
-        pending_label = field;
+        label_pending = true;
+        pending_label = *field;
       } else {
         page.blocks.push_back(Block{*field, line.text, {}});
       }
       continue;
     }
-    if (pending_label) {
-      Field f = *pending_label;
-      pending_label.reset();
+    if (label_pending) {
+      Field f = pending_label;
+      label_pending = false;
       if (line.text.size() <= kMaxValueLength) {
         if (fits(shape_of(f), line.text)) page.values.push_back({f, line.text});
         continue;  // the label's value, even when unreadable ("Not reported")
