@@ -115,13 +115,20 @@ int run_search(SearchCommandOptions& o) {
 void add_filter_options(CLI::App& sub, SearchFilters& f) {
   sub.add_option("--status", f.status,
                  "only these statuses (recruiting, completed, \"not yet recruiting\"...)")
-      ->delimiter(',');
-  sub.add_option("--phase", f.phase, "only these phases (1, 2, 1/2, early1, na)")->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  sub.add_option("--phase", f.phase, "only these phases (1, 2, 1/2, early1, na)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
   sub.add_option("--type", f.type, "only these study types (interventional, observational...)")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);
   sub.add_option("--country", f.country, "only trials with a site in these countries")
-      ->delimiter(',');
-  sub.add_option("--sex", f.sex, "only trials open to this sex (female, male)")->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  sub.add_option("--sex", f.sex, "only trials open to this sex (female, male)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
   sub.add_option("--age", f.age_years, "only trials whose age limits include AGE years")
       ->check(CLI::Range(0, 150));
   sub.add_flag("--healthy", f.healthy, "only trials accepting healthy volunteers");
@@ -150,6 +157,7 @@ void setup_search(CLI::App& app, int& exit_code) {
   sub->add_option("--facets", o->search.facets,
                   "count matches by: status,phase,country,type,sponsor-class")
       ->delimiter(',')
+      ->allow_extra_args(false)
       ->check(CLI::IsMember({"status", "phase", "country", "type", "sponsor-class"}));
   sub->add_flag("--explain", o->search.explain,
                 "show the parsed query and why each result matched");

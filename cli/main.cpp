@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   int exit_code = kExitOk;
   cli::setup_index(app, exit_code);
   cli::setup_search(app, exit_code);
+  cli::setup_similar(app, exit_code);
   cli::setup_show(app, exit_code);
   cli::setup_stats(app, exit_code);
   cli::setup_validate(app, exit_code);

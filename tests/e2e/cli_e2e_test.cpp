@@ -130,6 +130,9 @@ TEST_CASE("filters restrict results", "[e2e][search]") {
   CHECK(contains(phase23, "NCT09900001"));
   CHECK_FALSE(contains(phase23, "NCT05869955"));
   CHECK(contains(search_ids({"lupus", "--age", "16"}), "NCT07175285"));
+  // a filter flag takes one value: the words after it are the query
+  CHECK(search_ids({"--status", "recruiting", "lupus"}) ==
+        search_ids({"lupus", "--status", "recruiting"}));
 }
 
 TEST_CASE("an NCT id typed as the query comes first", "[e2e][search]") {

@@ -1,0 +1,239 @@
+#include "query/similar_trials.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "analyzers/alias_graph.hpp"
+#include "analyzers/fields.hpp"
+#include "analyzers/text_fold.hpp"
+#include "indexer/document_builder.hpp"
+#include "indexer/errors.hpp"
+#include "indexer/json_writer.hpp"
+#include "indexer/normalize.hpp"
+#include "indexer/trial_codec.hpp"
+#include "query/record_lookup.hpp"
+#include "query/searcher.hpp"
+
+namespace trialsearch {
+namespace {
+
+// How many feedback terms to take, how many of them may drive the match (OP_ELITE_SET), and
+// how much each group counts: shared drugs and conditions say more than shared words.
+constexpr Xapian::termcount kFeedbackTerms = 40;
+constexpr Xapian::termcount kEliteTerms = 30;
+// A term in more than this share of all trials does not discriminate.
+constexpr double kMaxTermShare = 0.2;
+
+double group_weight(std::string_view group) {
+  if (group == "drug") return 3.0;
+  if (group == "condition") return 3.0;
+  if (group == "mesh") return 2.0;
+  return 1.0;
+}
+
+bool is_stopword(std::string_view w) {
+  static const std::set<std::string_view> words{
+      "the",      "and",        "for",       "with",       "from",         "that",     "this",
+      "study",    "trial",      "patients",  "subjects",   "participants", "are",      "was",
+      "were",     "will",       "who",       "have",       "has",          "not",      "all",
+      "any",      "their",      "been",      "into",       "than",         "other",    "per",
+      "after",    "before",     "during",    "phase",      "versus",       "effect",   "effects",
+      "evaluate", "evaluation", "treatment", "randomized", "controlled",   "clinical", "placebo",
+      "standard", "care",       "saline"};
+  return words.count(w) > 0;
+}
+
+class FeedbackDecider : public Xapian::ExpandDecider {
+ public:
+  FeedbackDecider(const Xapian::Database& db, std::set<std::string> groups,
+                  std::set<std::string> drop)
+      : db_(db),
+        groups_(std::move(groups)),
+        drop_(std::move(drop)),
+        max_freq_(static_cast<Xapian::doccount>(kMaxTermShare * db.get_doccount()) + 1) {}
+
+  bool operator()(const std::string& term) const override {
+    std::string group = similarity_group(term);
+    if (group.empty() || (!groups_.empty() && !groups_.count(group))) return false;
+    std::string word;
+    field_of_term(term, &word);
+    if (drop_.count(word) || drop_.count(term)) return false;
+    if (word.size() < 3 || is_stopword(word)) return false;
+    if (std::all_of(word.begin(), word.end(),
+                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+      return false;
+    Xapian::doccount freq = db_.get_termfreq(term);
+    // a term only the sources have cannot find another trial; one most trials have cannot rank
+    return freq >= 2 && (db_.get_doccount() < 50 || freq <= max_freq_);
+  }
+
+ private:
+  const Xapian::Database& db_;
+  std::set<std::string> groups_;
+  std::set<std::string> drop_;
+  Xapian::doccount max_freq_;
+};
+
+std::set<std::string> parse_groups(const std::vector<std::string>& only) {
+  std::set<std::string> groups;
+  for (const auto& g : only) {
+    if (g != "drug" && g != "condition" && g != "mesh" && g != "text")
+      throw UsageError(
+          fmt::format("unknown group '{}' for --only (groups: {})", g, kSimilarGroups));
+    groups.insert(g);
+  }
+  return groups;
+}
+
+std::set<std::string> parse_drops(const std::vector<std::string>& drop) {
+  std::set<std::string> out;
+  for (const auto& d : drop) {
+    out.insert(d);
+    out.insert(fold(d));
+    out.insert(alias_key(d));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string similarity_group(std::string_view term) {
+  if (term.empty() || term.front() == 'Z') return {};  // stemmed copies: the plain form is enough
+  std::string f = field_of_term(term);
+  if (f == "intervention" || f == "drug-name" || f == "drug-code") return "drug";
+  if (f == "condition") return "condition";
+  if (f == "mesh" || f == "mesh-term") return "mesh";
+  // Words from the title, keywords and summary; the unprefixed index also holds sites and
+  // sponsors, whose words (cities, "institute") make trials look alike for the wrong reason.
+  if (f == "title" || f == "keyword" || f == "summary") return "text";
+  return {};
+}
+
+SimilarResult find_similar(const Xapian::Database& db, const SimilarOptions& options) {
+  if (options.ids.empty())
+    throw UsageError("similar needs at least one NCT id (or - to read them from stdin)");
+  FeedbackDecider decider(db, parse_groups(options.only), parse_drops(options.drop));
+  SimilarResult result;
+  Xapian::RSet rset;
+  std::vector<Xapian::Query> sources;
+  for (const auto& id : options.ids) {
+    auto docid = find_docid(db, id);
+    if (!docid) throw RuntimeError(fmt::format("no trial {} in the database", id));
+    rset.add_document(*docid);
+    sources.emplace_back(id_term(trim(id)));
+    result.sources.push_back(std::string(trim(id)));
+  }
+
+  Xapian::Enquire enquire(db);
+  Xapian::ESet eset = enquire.get_eset(kFeedbackTerms, rset, &decider);
+  std::vector<Xapian::Query> weighted;
+  std::map<std::string, double> weight_of;
+  for (auto it = eset.begin(); it != eset.end(); ++it) {
+    SharedTerm t;
+    t.term = *it;
+    t.group = similarity_group(t.term);
+    field_of_term(t.term, &t.word);
+    t.weight = it.get_weight() * group_weight(t.group);
+    weight_of[t.term] = t.weight;
+    weighted.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(t.term), t.weight);
+    result.terms.push_back(std::move(t));
+  }
+  std::sort(result.terms.begin(), result.terms.end(),
+            [](const SharedTerm& a, const SharedTerm& b) { return a.weight > b.weight; });
+  if (weighted.empty()) return result;  // nothing informative to go on
+
+  Xapian::Query query(Xapian::Query::OP_ELITE_SET, weighted.begin(), weighted.end(), kEliteTerms);
+  query = Xapian::Query(Xapian::Query::OP_AND_NOT, query,
+                        Xapian::Query(Xapian::Query::OP_OR, sources.begin(), sources.end()));
+  if (!options.filters.empty()) {
+    TrialQueryParser parser(db);
+    query = Xapian::Query(Xapian::Query::OP_FILTER, query, parser.filter(options.filters));
+  }
+  enquire.set_query(query);
+  Xapian::MSet mset = enquire.get_mset(0, options.limit);
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    SimilarHit hit;
+    hit.rank = it.get_rank() + 1;
+    hit.weight = it.get_weight();
+    hit.trial = trial_from_json(it.get_document().get_data());
+    if (options.explain) {
+      for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it);
+           ++t) {
+        SharedTerm s;
+        s.term = *t;
+        s.group = similarity_group(s.term);
+        field_of_term(s.term, &s.word);
+        s.weight = weight_of.count(s.term) ? weight_of[s.term] : 0;
+        hit.shared.push_back(std::move(s));
+      }
+      std::sort(hit.shared.begin(), hit.shared.end(),
+                [](const SharedTerm& a, const SharedTerm& b) { return a.weight > b.weight; });
+    }
+    result.hits.push_back(std::move(hit));
+  }
+  return result;
+}
+
+namespace {
+
+void write_terms(JsonWriter& w, const std::vector<SharedTerm>& terms) {
+  w.begin_array();
+  for (const auto& t : terms)
+    w.begin_object()
+        .key("group")
+        .value(t.group)
+        .key("term")
+        .value(t.term)
+        .key("word")
+        .value(t.word)
+        .key("weight")
+        .value(t.weight)
+        .end_object();
+  w.end_array();
+}
+
+}  // namespace
+
+std::string similar_hit_to_json(const SimilarHit& hit) {
+  const Trial& t = hit.trial;
+  JsonWriter w;
+  w.begin_object();
+  w.key("rank").value(static_cast<std::uint64_t>(hit.rank));
+  w.key("nct_id").value(t.nct_id);
+  w.key("score").value(hit.weight);
+  w.key("title").value(t.brief_title);
+  w.key("status").value(t.overall_status);
+  w.field_if("phases", t.phases);
+  w.field_if("conditions", t.conditions);
+  w.field_if("condition_mesh", t.condition_mesh);
+  w.key("interventions").begin_array();
+  for (const auto& i : t.interventions) w.value(i.name);
+  w.end_array();
+  if (!hit.shared.empty()) {
+    w.key("shared");
+    write_terms(w, hit.shared);
+  }
+  w.end_object();
+  return w.take();
+}
+
+std::string similar_result_to_json(const SimilarResult& r) {
+  JsonWriter w;
+  w.begin_object();
+  w.key("sources").begin_array();
+  for (const auto& s : r.sources) w.value(s);
+  w.end_array();
+  w.key("terms");
+  write_terms(w, r.terms);
+  w.key("results").begin_array();
+  for (const auto& h : r.hits) w.raw(similar_hit_to_json(h));
+  w.end_array();
+  w.end_object();
+  return w.take();
+}
+
+}  // namespace trialsearch

@@ -1,0 +1,61 @@
+/// @brief "More like this": trials similar to one or several source trials, by relevance feedback
+/// over drug, condition, MeSH and text terms.
+#pragma once
+
+#include <xapian.h>
+
+#include <string>
+#include <vector>
+
+#include "indexer/trial.hpp"
+#include "query/trial_query_parser.hpp"
+
+namespace trialsearch {
+
+/// Groups of terms a similarity can rest on, in the --only spelling.
+inline constexpr std::string_view kSimilarGroups = "drug condition mesh text";
+
+struct SimilarOptions {
+  std::vector<std::string> ids;  ///< source NCT ids
+  std::size_t limit = 10;
+  SearchFilters filters;          ///< restrict the suggestions, never the sources
+  std::vector<std::string> only;  ///< term groups to use (empty: all)
+  std::vector<std::string> drop;  ///< words or terms to leave out
+  bool explain = false;
+};
+
+/// A term a suggestion shares with the sources.
+struct SharedTerm {
+  std::string group;  ///< drug, condition, mesh or text
+  std::string term;   ///< the Xapian term
+  std::string word;   ///< the term without its prefix
+  double weight = 0;  ///< its relevance-feedback weight
+};
+
+struct SimilarHit {
+  std::size_t rank = 0;
+  double weight = 0;
+  Trial trial;
+  std::vector<SharedTerm> shared;  ///< with SimilarOptions::explain
+};
+
+struct SimilarResult {
+  std::vector<std::string> sources;
+  std::vector<SharedTerm> terms;  ///< the terms the similarity query used, strongest first
+  std::vector<SimilarHit> hits;
+};
+
+/// Trials like the sources taken together. Throws UsageError with no ids or an unknown group
+/// name, RuntimeError naming an id that is not in the database.
+SimilarResult find_similar(const Xapian::Database& db, const SimilarOptions& options);
+
+/// The result as one JSON document (`similar --json`).
+std::string similar_result_to_json(const SimilarResult& result);
+
+/// One suggestion as a JSON object (a `similar --jsonl` line).
+std::string similar_hit_to_json(const SimilarHit& hit);
+
+/// The group of a term (drug, condition, mesh, text), or empty for terms similarity ignores.
+std::string similarity_group(std::string_view term);
+
+}  // namespace trialsearch

@@ -1,0 +1,96 @@
+// `similar` through the real binary on the bundled corpus, checked through --json.
+#include <simdjson.h>
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <set>
+
+#include "tests/support/test_support.hpp"
+
+using namespace trialsearch;
+using test::run_cli;
+
+namespace {
+
+const std::string& db() {
+  static test::TempDir dir;
+  static std::string path = [] {
+    std::string p = (dir.path() / "db").string();
+    REQUIRE(run_cli({"index", "--db", p, test::corpus_dir().string()}).exit_code == 0);
+    return p;
+  }();
+  return path;
+}
+
+std::vector<std::string> ids_of(const std::string& json) {
+  simdjson::dom::parser parser;
+  std::vector<std::string> out;
+  for (auto hit : parser.parse(json)["results"].get_array())
+    out.emplace_back(std::string_view(hit["nct_id"]));
+  return out;
+}
+
+std::vector<std::string> similar(std::vector<std::string> args, const std::string& in = {}) {
+  args.insert(args.begin(), {"similar", "--db", db(), "--json"});
+  auto r = run_cli(args, in);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return ids_of(r.out);
+}
+
+bool has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+}  // namespace
+
+TEST_CASE("similar never suggests a source and finds the related trials", "[e2e][similar]") {
+  auto ids = similar({"NCT09900001"});
+  REQUIRE(!ids.empty());
+  CHECK_FALSE(has(ids, "NCT09900001"));
+  CHECK(has(ids, "NCT09900002"));  // Benlysta: the same drug
+  auto two = similar({"NCT09900001", "NCT05869955"});
+  CHECK_FALSE(has(two, "NCT09900001"));
+  CHECK_FALSE(has(two, "NCT05869955"));
+}
+
+TEST_CASE("similar - reads ids from standard input, as search --ids writes them",
+          "[e2e][similar]") {
+  CHECK(similar({"-"}, "NCT09900001\n\n") == similar({"NCT09900001"}));
+}
+
+TEST_CASE("filters restrict the suggestions, not the sources", "[e2e][similar]") {
+  auto completed = similar({"NCT09900001", "--status", "completed"});
+  REQUIRE(!completed.empty());
+  for (const auto& id : completed) {
+    auto show = run_cli({"show", "--db", db(), "--json", id});
+    CHECK(show.out.find("\"overall_status\":\"COMPLETED\"") != std::string::npos);
+  }
+}
+
+TEST_CASE("--explain shows shared terms by group; --only restricts the groups", "[e2e][similar]") {
+  auto r =
+      run_cli({"similar", "--db", db(), "--json", "--explain", "--only", "drug", "NCT09900001"});
+  REQUIRE(r.exit_code == 0);
+  simdjson::dom::parser parser;
+  auto doc = parser.parse(r.out);
+  std::size_t shared = 0;
+  for (auto hit : doc["results"].get_array()) {
+    for (auto s : hit["shared"].get_array()) {
+      CHECK(std::string_view(s["group"]) == "drug");
+      CHECK(double(s["weight"]) > 0);
+      ++shared;
+    }
+  }
+  CHECK(shared > 0);
+  for (auto t : doc["terms"].get_array()) CHECK(std::string_view(t["group"]) == "drug");
+}
+
+TEST_CASE("similar: unknown id exit 1, no ids exit 2, bad group exit 2", "[e2e][similar]") {
+  auto unknown = run_cli({"similar", "--db", db(), "NCT00000000"});
+  CHECK(unknown.exit_code == 1);
+  CHECK(unknown.err.find("NCT00000000") != std::string::npos);
+  CHECK(run_cli({"similar", "--db", db()}).exit_code == 2);
+  CHECK(run_cli({"similar", "--db", db(), "-"}, "").exit_code == 2);
+  CHECK(run_cli({"similar", "--db", db(), "--only", "colour", "NCT09900001"}).exit_code == 2);
+}
