@@ -43,9 +43,20 @@ std::string drug_name_term(std::string_view key) {
   return make_term(field("drug-name").prefix, key);
 }
 
+// The free-text places a single word can be found by unfielded search: the unprefixed index
+// and the long fields indexed once with their prefix (kDefaultSearchFields).
+std::vector<std::string> free_text_terms(std::string_view word) {
+  std::vector<std::string> terms{std::string(word)};
+  for (auto name : kDefaultSearchFields) terms.push_back(make_term(field(name).prefix, word));
+  return terms;
+}
+
 bool present(const Xapian::Database& db, std::string_view key) {
   if (db.term_exists(drug_name_term(key))) return true;
-  return single_word(key) && db.term_exists(std::string(key));
+  if (!single_word(key)) return false;
+  for (const auto& t : free_text_terms(key))
+    if (db.term_exists(t)) return true;
+  return false;
 }
 
 }  // namespace
@@ -73,7 +84,8 @@ std::size_t write_synonyms(Xapian::WritableDatabase& db, const AliasGraph& graph
       for (const auto& other : group) {
         if (other == member) continue;
         db.add_synonym(key, drug_name_term(other));
-        if (single_word(other)) db.add_synonym(key, other);
+        if (single_word(other))
+          for (const auto& t : free_text_terms(other)) db.add_synonym(key, t);
         // `drug:NAME` is looked up with the field's prefix, and expands within the field
         if (key.find(' ') == std::string::npos) {
           db.add_synonym(intervention_prefix + key, drug_name_term(other));

@@ -108,6 +108,8 @@ TEST_CASE("brand and generic names find each other", "[e2e][search]") {
   auto benlysta = search_ids({"Benlysta"});
   CHECK(contains(benlysta, "NCT09900001"));  // belimumab, with Benlysta as other name
   CHECK(contains(benlysta, "NCT05585671"));  // a page that says belimumab only
+  // the curated lexicon: Plaquenil = hydroxychloroquine, named only in eligibility criteria
+  CHECK(contains(search_ids({"Plaquenil"}), "NCT05585671"));
   auto saphnelo = search_ids({"saphnelo"});
   CHECK(contains(saphnelo, "NCT09900005"));
 }
@@ -195,4 +197,19 @@ TEST_CASE("record text never injects terminal escapes", "[e2e][output]") {
   CHECK(human.out.find('\x1b') == std::string::npos);
   auto show = run_cli({"show", "--db", db, "NCT09999999"});
   CHECK(show.out.find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("aliases NAME says which trial or lexicon links two names", "[e2e][aliases]") {
+  auto r = run_cli({"aliases", "--db", corpus_db(), "--json", "BMS-986353"});
+  REQUIRE(r.exit_code == 0);
+  simdjson::dom::parser parser;
+  auto doc = parser.parse(r.out);
+  bool found = false;
+  for (auto a : doc["aliases"].get_array()) {
+    if (std::string_view(a["alias"]) != "cc97540") continue;
+    found = true;
+    auto step = a["path"].at(0);
+    CHECK(std::string_view(step["provenance"].at(0)) == "NCT05869955");
+  }
+  CHECK(found);
 }
