@@ -47,8 +47,10 @@ std::string join(const std::vector<std::string>& v, std::string_view sep) {
 void print_human(const SearchResult& r, const SearchOptions& o) {
   const bool color = use_color();
   if (o.explain) fmt::print("parsed: {}\n", safe(r.parsed));
-  if (r.hits.empty()) {
+  if (r.total == 0) {
     fmt::print("No trials match.\n");
+  } else if (r.hits.empty()) {
+    fmt::print("{}{} trials match\n", r.total_exact ? "" : "about ", r.total);
   } else {
     fmt::print("{}{} trials match (showing {}-{})\n", r.total_exact ? "" : "about ", r.total,
                o.offset + 1, o.offset + r.hits.size());

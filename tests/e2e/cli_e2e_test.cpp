@@ -213,3 +213,29 @@ TEST_CASE("aliases NAME says which trial or lexicon links two names", "[e2e][ali
   }
   CHECK(found);
 }
+
+TEST_CASE("did you mean, and facets counted over the whole match set", "[e2e][search]") {
+  simdjson::dom::parser parser;
+  auto miss = run_cli({"search", "--db", corpus_db(), "--json", "lupsu"});
+  REQUIRE(miss.exit_code == 0);
+  CHECK(std::string_view(parser.parse(miss.out)["did_you_mean"]) == "lupus");
+
+  auto r = run_cli({"search", "--db", corpus_db(), "--json", "--limit", "1", "--facets",
+                    "status,phase", "lupus"});
+  REQUIRE(r.exit_code == 0);
+  auto doc = parser.parse(r.out);
+  std::uint64_t total = doc["total"];
+  std::uint64_t by_status = 0;
+  for (auto c : doc["facets"]["status"].get_array()) {
+    std::uint64_t n = c["count"];
+    by_status += n;
+    // each count equals the size of the filtered search
+    std::string value{std::string_view(c["value"])};
+    CHECK(search_ids({"lupus", "--status", value}).size() == n);
+  }
+  CHECK(by_status == total);  // one status per trial
+  for (auto c : doc["facets"]["phase"].get_array()) {
+    std::string value{std::string_view(c["value"])};
+    CHECK(search_ids({"lupus phase:" + value.substr(5)}).size() == std::uint64_t(c["count"]));
+  }
+}
