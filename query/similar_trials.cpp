@@ -30,8 +30,8 @@ constexpr double kMaxTermShare = 0.2;
 
 double group_weight(std::string_view group) {
   if (group == "drug") return 3.0;
-  if (group == "condition") return 3.0;
-  if (group == "mesh") return 2.0;
+  if (group == "condition") return 4.0;
+  if (group == "mesh") return 3.0;
   return 1.0;
 }
 
