@@ -11,7 +11,7 @@ namespace trialsearch {
 
 /// Bump when terms, prefixes, slots or analysis change: a database built with another version
 /// is refused with a message that says to reindex.
-inline constexpr std::string_view kSchemaVersion = "trialsearch-schema-2";
+inline constexpr std::string_view kSchemaVersion = "trialsearch-schema-3";
 
 enum class FieldKind {
   Text,    ///< free text: analysed, positional, field-prefixed and (if in_free_text) unprefixed too
@@ -49,7 +49,7 @@ inline constexpr std::array kFields{
   FieldSpec{"mesh",            "mesh",                       "XM",   FieldKind::Text,   3, true},
   FieldSpec{"site",            "site location facility",     "XL",   FieldKind::Text,   3, true},
   FieldSpec{"city",            "city",                       "XCI",  FieldKind::Text,   3, false},
-  FieldSpec{"eligibility",     "eligibility criteria",       "XE",   FieldKind::Text,   2, false},
+  FieldSpec{"eligibility",     "eligibility criteria",       "XE",   FieldKind::Text,   1, false},
   FieldSpec{"status",          "status",                     "XST",  FieldKind::Filter, 0, false},
   FieldSpec{"phase",           "phase",                      "XPH",  FieldKind::Filter, 0, false},
   FieldSpec{"type",            "type",                       "XTY",  FieldKind::Filter, 0, false},

@@ -12,6 +12,7 @@
 #include "indexer/json_writer.hpp"
 #include "indexer/synonym_table.hpp"
 #include "indexer/trial_codec.hpp"
+#include "query/ranking.hpp"
 
 namespace trialsearch {
 namespace {
@@ -174,6 +175,7 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
   result.parsed = query.get_description();
 
   Xapian::Enquire enquire(db);
+  apply_ranking(enquire);
   enquire.set_query(query);
   if (auto slot = sort_slot(options.sort); slot != Xapian::BAD_VALUENO)
     enquire.set_sort_by_value_then_relevance(slot, true);
