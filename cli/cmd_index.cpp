@@ -22,6 +22,9 @@ struct IndexCommandOptions {
   bool quiet = false;
   unsigned threads = 0;
   double wait = 0;
+  bool snapshot = false;
+  unsigned keep = 1;
+  double max_removed = 10;
 };
 
 int run_index(const IndexCommandOptions& o) {
@@ -30,6 +33,9 @@ int run_index(const IndexCommandOptions& o) {
   options.lexicons = o.lexicons;
   options.threads = o.threads;
   options.wait_seconds = o.wait;
+  options.snapshot = o.snapshot;
+  options.keep = o.keep;
+  options.max_removed_share = o.max_removed / 100.0;
   const bool tty = isatty(STDERR_FILENO) && !o.quiet;
   IndexCallbacks callbacks;
   callbacks.skipped = [&](std::string_view message) {
@@ -47,10 +53,11 @@ int run_index(const IndexCommandOptions& o) {
   if (tty) fmt::print(stderr, "\r\033[K");
   if (!o.quiet) {
     fmt::print(stderr,
-               "indexed {} into {}: {} read, {} added, {} replaced, {} unchanged, {} skipped; "
-               "{} documents; {:.1f} s\n",
+               "indexed {} into {}{}: {} read, {} added, {} replaced, {} unchanged, {} removed, "
+               "{} skipped; {} status changes; {} documents; {:.1f} s\n",
                s.inputs == 1 ? "1 input" : fmt::format("{} inputs", s.inputs), options.db_path,
-               s.read, s.added, s.replaced, s.unchanged, s.skipped, s.documents, s.seconds);
+               s.generation.empty() ? "" : " (" + s.generation + ")", s.read, s.added, s.replaced,
+               s.unchanged, s.removed, s.skipped, s.status_changes, s.documents, s.seconds);
     for (const auto& [reason, n] : s.skip_reasons)
       fmt::print(stderr, "  skipped {}x: {}\n", n, reason);
   }
@@ -77,6 +84,16 @@ void setup_index(CLI::App& app, int& exit_code) {
   sub->add_option("--threads", o->threads, "document builder threads (default: one per core)");
   sub->add_option("--wait", o->wait,
                   "seconds to wait for another writer's lock (default 0: fail at once)");
+  sub->add_flag("--snapshot", o->snapshot,
+                "the sources are complete: build a new generation, remove trials absent from "
+                "them, switch readers to it atomically");
+  sub->add_option("--keep", o->keep,
+                  "with --snapshot: older generations kept for rollback (default 1)")
+      ->check(CLI::Range(0u, 100u));
+  sub->add_option("--max-removed", o->max_removed,
+                  "with --snapshot: refuse to publish when more than PCT% of the trials would be "
+                  "removed (default 10)")
+      ->check(CLI::Range(0.0, 100.0));
   sub->callback([o, &exit_code] { exit_code = run_index(*o); });
 }
 

@@ -29,7 +29,11 @@ int run_stats(const StatsOptions& o) {
   fmt::print("schema       {}\n", s.schema);
   fmt::print("built        {}\n", s.built);
   fmt::print("sources      {}\n", s.sources_json);
-  fmt::print("size on disk {:.1f} MB\n", s.size_bytes / 1e6);
+  fmt::print("size on disk {:.1f} MB ({:.1f} MB with {} kept)\n", s.size_bytes / 1e6,
+             s.total_size_bytes / 1e6,
+             s.generations.size() > 1 ? fmt::format("{} generations", s.generations.size())
+                                      : std::string("the change log"));
+  if (!s.generation.empty()) fmt::print("generation   {}\n", s.generation);
   fmt::print("aliases      {} groups, {} links; {} synonym keys\n", s.alias_groups, s.alias_links,
              s.synonym_keys);
   fmt::print("by status\n");

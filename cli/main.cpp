@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   cli::setup_show(app, exit_code);
   cli::setup_stats(app, exit_code);
   cli::setup_aliases(app, exit_code);
+  cli::setup_changes(app, exit_code);
   cli::setup_validate(app, exit_code);
 
   try {

@@ -20,17 +20,23 @@
 #include "analyzers/fields.hpp"
 #include "analyzers/lexicon.hpp"
 #include "indexer/bounded_queue.hpp"
+#include "indexer/change_log.hpp"
 #include "indexer/document_builder.hpp"
 #include "indexer/errors.hpp"
+#include "indexer/generations.hpp"
 #include "indexer/json_writer.hpp"
 #include "indexer/shard_builder.hpp"
 #include "indexer/source_reader.hpp"
 #include "indexer/synonym_table.hpp"
+#include "indexer/trial_codec.hpp"
 
 namespace trialsearch {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// An update's change log names at most this many trials per list (the counts are always whole).
+constexpr std::size_t kMaxLoggedIds = 100000;
 
 struct Numbered {
   std::uint64_t seq;
@@ -175,15 +181,77 @@ void finish_database(Xapian::WritableDatabase& db, AliasGraph& graph,
   db.set_metadata(std::string(kMetaSources), src.str());
 }
 
-// A database that does not exist yet is built on every core (build_shards) into a folder
-// beside it, finished, and renamed into place: a reader never sees it half built.
-IndexSummary build_fresh(const std::vector<std::string>& sources, const IndexOptions& options,
-                         const IndexCallbacks& callbacks) {
+std::string nct_of(const std::string& id_term) {
+  std::string id = id_term.substr(1);
+  for (char& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return id;
+}
+
+// Content hash by document id, read in one pass over the value stream.
+std::vector<std::string> hashes_by_docid(const Xapian::Database& db) {
+  std::vector<std::string> hashes(db.get_lastdocid() + 1);
+  for (auto v = db.valuestream_begin(kSlotContentHash); v != db.valuestream_end(kSlotContentHash);
+       ++v)
+    hashes[v.get_docid()] = *v;
+  return hashes;
+}
+
+std::string status_of(const Xapian::Database& db, Xapian::docid id) {
+  return trial_from_json(db.get_document(id).get_data()).overall_status;
+}
+
+// What a snapshot changes: trials only in `after` are added, only in `before` removed; trials in
+// both with another content hash are replaced (and their status compared).
+void diff_snapshot(const Xapian::Database& before, const Xapian::Database& after,
+                   IndexSummary& summary, ChangeEntry& change) {
+  auto old_hashes = hashes_by_docid(before);
+  auto new_hashes = hashes_by_docid(after);
+  auto docid_of = [](const Xapian::Database& db, const std::string& term) {
+    return *db.postlist_begin(term);
+  };
+  auto o = before.allterms_begin("Q"), o_end = before.allterms_end("Q");
+  auto n = after.allterms_begin("Q"), n_end = after.allterms_end("Q");
+  while (o != o_end || n != n_end) {
+    if (n == n_end || (o != o_end && *o < *n)) {
+      change.removed.push_back(nct_of(*o));
+      ++o;
+    } else if (o == o_end || *n < *o) {
+      change.added.push_back(nct_of(*n));
+      ++n;
+    } else {
+      Xapian::docid old_id = docid_of(before, *o), new_id = docid_of(after, *n);
+      if (old_hashes[old_id] == new_hashes[new_id]) {
+        ++summary.unchanged;
+      } else {
+        ++summary.replaced;
+        std::string from = status_of(before, old_id), to = status_of(after, new_id);
+        if (from != to) change.status_changes.push_back({nct_of(*n), from, to});
+      }
+      ++o;
+      ++n;
+    }
+  }
+  summary.added = change.added.size();
+  summary.removed = change.removed.size();
+}
+
+// A new generation is built on every core (build_shards) into DIR/gen-N.building, finished,
+// compared with the live generation (if any), renamed to DIR/gen-N and published: readers
+// switch with one rename() and never see it half built. A build that fails, or a snapshot
+// that could not read all of its inputs, leaves the live generation untouched.
+IndexSummary build_generation(const std::vector<std::string>& sources, const IndexOptions& options,
+                              const IndexCallbacks& callbacks) {
+  namespace fs = std::filesystem;
   const auto start = Clock::now();
+  const std::string& db_dir = options.db_path;
+  const auto live = live_generation(db_dir);
+  const std::string name = next_generation(db_dir);
+  const std::string final_path = (fs::path(db_dir) / name).string();
   IndexSummary summary;
+  summary.generation = name;
   std::mutex summary_mutex;
   ShardBuildOptions shard_options;
-  shard_options.output = fmt::format("{}.new-{}", options.db_path, ::getpid());
+  shard_options.output = final_path + ".building";
   shard_options.shards = options.threads;
   std::atomic<std::uint64_t> read{0};
   auto last = Clock::now();
@@ -195,10 +263,12 @@ IndexSummary build_fresh(const std::vector<std::string>& sources, const IndexOpt
   };
   ReadCounts counts;
   std::error_code ec;
-  std::filesystem::remove_all(shard_options.output, ec);
-  ShardBuildResult built;
+  fs::remove_all(shard_options.output, ec);
+  ChangeEntry change;
+  change.mode = live ? "snapshot" : "initial";
+  change.generation = name;
   try {
-    built =
+    ShardBuildResult built =
         build_shards([&](TrialSink& sink) { counts = read_sources(sources, sink); }, shard_options,
                      [&](const Origin& where, std::string_view reason) {
                        {
@@ -210,37 +280,59 @@ IndexSummary build_fresh(const std::vector<std::string>& sources, const IndexOpt
                          callbacks.skipped(fmt::format("skipped {}: {}", describe(where), reason));
                      });
     summary.read = built.read;
-    summary.added = built.written;
-    summary.replaced = built.duplicates;
     summary.inputs = counts.inputs;
     summary.bytes = counts.bytes;
     Xapian::WritableDatabase db(shard_options.output, Xapian::DB_OPEN);
+    if (live) {
+      if (counts.input_errors > 0)
+        throw RuntimeError(fmt::format(
+            "snapshot not published: {} input{} could not be read whole (see the messages above), "
+            "so trials missing from it would be removed; the live generation {} is unchanged",
+            counts.input_errors, counts.input_errors == 1 ? "" : "s", *live));
+      Xapian::Database before((fs::path(db_dir) / *live).string());
+      diff_snapshot(before, db, summary, change);
+      const double share = before.get_doccount()
+                               ? static_cast<double>(summary.removed) / before.get_doccount()
+                               : 0.0;
+      if (share > options.max_removed_share)
+        throw RuntimeError(fmt::format(
+            "snapshot not published: it would remove {} of {} trials ({:.1f}%, more than "
+            "--max-removed {:.0f}%): an incomplete download? The live generation {} is "
+            "unchanged",
+            summary.removed, before.get_doccount(), 100 * share, 100 * options.max_removed_share,
+            *live));
+    } else {
+      summary.added = built.written;
+      summary.replaced = built.duplicates;
+    }
     finish_database(db, built.aliases, sources, options, summary);
     summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     db.set_metadata(std::string(kMetaLastRun), summary_to_json(summary));
     db.commit();
     db.close();
+    fs::rename(shard_options.output, final_path);
   } catch (...) {
-    std::filesystem::remove_all(shard_options.output, ec);
+    fs::remove_all(shard_options.output, ec);
     throw;
   }
-  if (std::filesystem::exists(options.db_path) ||
-      std::rename(shard_options.output.c_str(), options.db_path.c_str()) != 0) {
-    std::filesystem::remove_all(shard_options.output, ec);
-    throw LockedError(
-        fmt::format("database {} appeared while this run was building it: another writer? "
-                    "rerun to update it",
-                    options.db_path));
-  }
+  publish_generation(db_dir, name);
+  change.time = now_iso();
+  change.documents = summary.documents;
+  change.added_count = summary.added;
+  change.removed_count = summary.removed;
+  change.replaced_count = summary.replaced;
+  append_change(db_dir, change);
+  summary.status_changes = change.status_changes.size();
+  summary.pruned = prune_generations(db_dir, options.keep);
   if (callbacks.progress) callbacks.progress({summary.read, summary.seconds});
   return summary;
 }
 
-}  // namespace
-
-IndexSummary index_sources(const std::vector<std::string>& sources, const IndexOptions& options,
-                           const IndexCallbacks& callbacks) {
-  if (!std::filesystem::exists(options.db_path)) return build_fresh(sources, options, callbacks);
+// Upserts into the live database: new trials added, changed ones replaced, unchanged ones
+// skipped by content hash. Commits every options.commit_every documents, so a killed run leaves
+// the database at its last commit and the next run completes the work.
+IndexSummary update_live(const std::vector<std::string>& sources, const IndexOptions& options,
+                         const IndexCallbacks& callbacks) {
   const auto start = Clock::now();
   Xapian::WritableDatabase db = open_for_writing(options);
   check_schema(db, options.db_path);
@@ -304,6 +396,7 @@ IndexSummary index_sources(const std::vector<std::string>& sources, const IndexO
 
   // Writer: this thread.
   AliasGraph graph = load_alias_graph(db);
+  ChangeEntry change;
   std::set<std::string> changed_ids;
   std::vector<std::pair<std::string, std::vector<std::vector<std::string>>>> new_links;
   std::uint64_t since_commit = 0, records = 0;
@@ -328,17 +421,22 @@ IndexSummary index_sources(const std::vector<std::string>& sources, const IndexO
     Xapian::PostingIterator p = db.postlist_begin(built.id_term);
     if (p != db.postlist_end(built.id_term)) {
       Xapian::docid id = *p;
-      if (db.get_document(id).get_value(kSlotContentHash) == built.content_hash) {
+      Xapian::Document old = db.get_document(id);
+      if (old.get_value(kSlotContentHash) == built.content_hash) {
         ++summary.unchanged;
         report(false);
         continue;
       }
+      std::string old_status = trial_from_json(old.get_data()).overall_status;
+      if (old_status != built.status && change.status_changes.size() < kMaxLoggedIds)
+        change.status_changes.push_back({built.nct_id, old_status, built.status});
       db.replace_document(id, built.document);
       ++summary.replaced;
       graph.remove_provenance(built.nct_id);
     } else {
       db.add_document(built.document);
       ++summary.added;
+      if (change.added.size() < kMaxLoggedIds) change.added.push_back(built.nct_id);
     }
     changed_ids.insert(built.nct_id);
     for (const auto& g : built.alias_groups) graph.link_group(g, built.nct_id);
@@ -363,8 +461,61 @@ IndexSummary index_sources(const std::vector<std::string>& sources, const IndexO
   summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   db.set_metadata(std::string(kMetaLastRun), summary_to_json(summary));
   db.commit();
+  if (summary.added || summary.replaced) {
+    change.time = now_iso();
+    change.mode = "update";
+    change.generation = live_generation(options.db_path).value_or("");
+    change.documents = summary.documents;
+    change.added_count = summary.added;
+    change.replaced_count = summary.replaced;
+    append_change(options.db_path, change);
+  }
+  summary.generation = live_generation(options.db_path).value_or("");
+  summary.status_changes = change.status_changes.size();
   report(true);
   return summary;
+}
+
+}  // namespace
+
+IndexSummary index_sources(const std::vector<std::string>& sources, const IndexOptions& options,
+                           const IndexCallbacks& callbacks) {
+  const std::string& db = options.db_path;
+  auto layout = layout_of(db);
+  if (layout == DbLayout::Foreign)
+    throw RuntimeError(fmt::format(
+        "{} exists and is not a trialsearch database: choose another --db (it is never written "
+        "to)",
+        db));
+  if (layout == DbLayout::Missing) {
+    std::error_code ec;
+    std::filesystem::create_directories(db, ec);
+    if (ec)
+      throw RuntimeError(fmt::format("cannot create database folder {}: {}", db, ec.message()));
+  }
+  WriterLock lock(db, options.wait_seconds);
+  layout = layout_of(db);  // again, now that no other writer can change it
+  switch (layout) {
+    case DbLayout::Missing:
+    case DbLayout::Foreign:
+      throw RuntimeError(fmt::format("{} changed while waiting for its lock: rerun", db));
+    case DbLayout::Empty:
+      return build_generation(sources, options, callbacks);
+    case DbLayout::Flat:
+      if (options.snapshot)
+        throw UsageError(fmt::format(
+            "{} was built by an earlier trialsearch without generations: --snapshot needs a new "
+            "--db (or reindex it into one)",
+            db));
+      return update_live(sources, options, callbacks);
+    case DbLayout::Generations:
+      if (!live_generation(db))
+        throw RuntimeError(
+            fmt::format("{}/XAPIANDB does not name a generation: rebuild with --snapshot", db));
+      return options.snapshot ? build_generation(sources, options, callbacks)
+                              : update_live(sources, options, callbacks);
+  }
+  return {};
 }
 
 std::string summary_to_json(const IndexSummary& s) {
@@ -374,6 +525,8 @@ std::string summary_to_json(const IndexSummary& s) {
   w.key("added").value(s.added);
   w.key("replaced").value(s.replaced);
   w.key("unchanged").value(s.unchanged);
+  w.key("removed").value(s.removed);
+  w.key("status_changes").value(s.status_changes);
   w.key("skipped").value(s.skipped);
   w.key("skip_reasons").begin_object();
   for (const auto& [reason, n] : s.skip_reasons) w.key(reason).value(n);
@@ -383,6 +536,10 @@ std::string summary_to_json(const IndexSummary& s) {
   w.key("documents").value(s.documents);
   w.key("alias_links").value(s.alias_links);
   w.key("synonym_keys").value(s.synonym_keys);
+  w.key("generation").value(s.generation);
+  w.key("pruned").begin_array();
+  for (const auto& g : s.pruned) w.value(g);
+  w.end_array();
   w.key("seconds").value(s.seconds);
   w.end_object();
   return w.take();

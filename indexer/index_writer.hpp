@@ -18,6 +18,12 @@ struct IndexOptions {
   std::vector<std::string>
       lexicons;             ///< lexicon files to import (DrugBank CSV, Drugs@FDA, aliases.tsv)
   double wait_seconds = 0;  ///< how long to wait for another writer's lock
+  /// The sources are a complete snapshot: build a new generation, remove trials absent from
+  /// it, switch readers atomically.
+  bool snapshot = false;
+  unsigned keep = 1;  ///< older generations kept for rollback after a snapshot
+  /// A snapshot that would remove more than this share of the live trials is not published.
+  double max_removed_share = 0.10;
 };
 
 struct IndexSummary {
@@ -25,13 +31,17 @@ struct IndexSummary {
   std::uint64_t added = 0;      ///< new trials
   std::uint64_t replaced = 0;   ///< trials whose content changed
   std::uint64_t unchanged = 0;  ///< trials read again with the same content: skipped cheaply
-  std::uint64_t skipped = 0;    ///< records or inputs that could not be read
-  std::uint64_t inputs = 0;     ///< files and archive entries examined
+  std::uint64_t removed = 0;    ///< trials absent from a snapshot
+  std::uint64_t status_changes = 0;
+  std::uint64_t skipped = 0;  ///< records or inputs that could not be read
+  std::uint64_t inputs = 0;   ///< files and archive entries examined
   std::uint64_t bytes = 0;
   std::map<std::string, std::uint64_t> skip_reasons;  ///< reason -> count
   std::uint64_t documents = 0;                        ///< documents in the database afterwards
   std::uint64_t alias_links = 0;                      ///< links in the alias graph afterwards
   std::uint64_t synonym_keys = 0;                     ///< keys written to the synonym table
+  std::string generation;           ///< the live generation afterwards ("" for a flat database)
+  std::vector<std::string> pruned;  ///< generations removed after a snapshot
   double seconds = 0;
 };
 
@@ -46,10 +56,14 @@ struct IndexCallbacks {
   std::function<void(const IndexProgress&)> progress;
 };
 
-/// Reads `sources` (see read_sources) and upserts every trial into the database at
-/// options.db_path, creating it if needed. Throws LockedError when another writer holds the
-/// database (after options.wait_seconds), RuntimeError when the database has another schema
-/// version. Bad records never throw: they are counted and reported through callbacks.skipped.
+/// Reads `sources` (see read_sources) into the database folder options.db_path (generations.hpp):
+/// a new folder gets its first generation; otherwise every trial is upserted into the live
+/// generation, or, with options.snapshot, a new generation is built, compared and published.
+/// Each run that changes something appends to the change log (change_log.hpp). Throws
+/// LockedError when another writer holds the database (after options.wait_seconds),
+/// RuntimeError when the database has another schema version or a snapshot is refused (the
+/// live generation is then unchanged). Bad records never throw: they are counted and reported
+/// through callbacks.skipped.
 IndexSummary index_sources(const std::vector<std::string>& sources, const IndexOptions& options,
                            const IndexCallbacks& callbacks);
 

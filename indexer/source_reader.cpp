@@ -81,6 +81,7 @@ void read_archive(archive* a, const std::string& file, TrialSink& sink, ReadCoun
     Origin origin;
     origin.file = file;
     if (r < ARCHIVE_WARN) {
+      ++counts.input_errors;
       sink.skipped(origin, fmt::format("corrupt zip archive: {}", archive_error_string(a)
                                                                       ? archive_error_string(a)
                                                                       : "unreadable header"));
@@ -117,6 +118,7 @@ void read_archive(archive* a, const std::string& file, TrialSink& sink, ReadCoun
       }
     }
     if (failed) {
+      ++counts.input_errors;
       if (archive_errno(a) == ARCHIVE_FATAL) return;
       continue;
     }
@@ -130,6 +132,7 @@ void read_zip_file(const std::string& path, TrialSink& sink, ReadCounts& counts)
   if (archive_read_open_filename(a.get(), path.c_str(), 1 << 20) != ARCHIVE_OK) {
     Origin origin;
     origin.file = path;
+    ++counts.input_errors;
     sink.skipped(origin, fmt::format("cannot open zip archive: {}",
                                      archive_error_string(a.get()) ? archive_error_string(a.get())
                                                                    : "unknown error"));
@@ -143,6 +146,7 @@ void read_file(const std::string& path, TrialSink& sink, ReadCounts& counts) {
   origin.file = path;
   std::ifstream in(path, std::ios::binary);
   if (!in) {
+    ++counts.input_errors;
     sink.skipped(origin, "cannot open file");
     return;
   }
@@ -174,6 +178,7 @@ void read_file(const std::string& path, TrialSink& sink, ReadCounts& counts) {
       content.append(buffer, static_cast<std::size_t>(in.gcount()));
   }
   if (in.bad()) {
+    ++counts.input_errors;
     sink.skipped(origin, "read error");
     return;
   }
@@ -256,6 +261,7 @@ ReadCounts read_sources(const std::vector<std::string>& sources, TrialSink& sink
     if (ec || !fs::exists(status)) {
       Origin origin;
       origin.file = source;
+      ++counts.input_errors;
       sink.skipped(origin, "no such file or directory");
       continue;
     }
@@ -270,6 +276,7 @@ ReadCounts read_sources(const std::vector<std::string>& sources, TrialSink& sink
       if (ec) {
         Origin origin;
         origin.file = source;
+        ++counts.input_errors;
         sink.skipped(origin, fmt::format("cannot read folder: {}", ec.message()));
       }
       std::sort(files.begin(), files.end());

@@ -15,6 +15,9 @@ namespace trialsearch {
 struct ReadCounts {
   std::uint64_t inputs = 0;  ///< files and archive entries examined
   std::uint64_t bytes = 0;   ///< bytes of input read
+  /// Inputs that could not be read whole (missing, unreadable, a corrupt or truncated archive):
+  /// trials in them may be missing, so a --snapshot must not remove what it did not see.
+  std::uint64_t input_errors = 0;
 };
 
 /// Input formats, as detected from content (never from the file name).

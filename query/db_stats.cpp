@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "analyzers/fields.hpp"
+#include "indexer/generations.hpp"
 #include "indexer/index_writer.hpp"
 #include "indexer/json_writer.hpp"
 #include "indexer/synonym_table.hpp"
@@ -48,7 +49,11 @@ DbStats database_stats(const Xapian::Database& db, const std::string& path) {
   AliasGraph graph = load_alias_graph(db);
   s.alias_groups = graph.groups().size();
   s.alias_links = graph.link_count();
-  s.size_bytes = disk_size(path);
+  s.generation = live_generation(path).value_or("");
+  s.generations = generations(path);
+  s.size_bytes = disk_size(
+      s.generation.empty() ? path : (std::filesystem::path(path) / s.generation).string());
+  s.total_size_bytes = disk_size(path);
   return s;
 }
 
@@ -69,6 +74,11 @@ std::string stats_to_json(const DbStats& s) {
   w.key("alias_groups").value(s.alias_groups);
   w.key("alias_links").value(s.alias_links);
   w.key("size_bytes").value(s.size_bytes);
+  w.key("total_size_bytes").value(s.total_size_bytes);
+  w.key("generation").value(s.generation);
+  w.key("generations").begin_array();
+  for (const auto& g : s.generations) w.value(g);
+  w.end_array();
   w.key("last_run").raw(s.last_run_json.empty() ? "null" : s.last_run_json);
   w.end_object();
   return w.take();

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace trialsearch {
 
@@ -21,7 +22,10 @@ struct DbStats {
   std::uint64_t synonym_keys = 0;
   std::uint64_t alias_groups = 0;
   std::uint64_t alias_links = 0;
-  std::uint64_t size_bytes = 0;  ///< on disk
+  std::uint64_t size_bytes = 0;          ///< the live database on disk
+  std::uint64_t total_size_bytes = 0;    ///< the whole folder: kept generations, change log
+  std::string generation;                ///< the live generation ("" for a flat database)
+  std::vector<std::string> generations;  ///< complete generations on disk, oldest first
 };
 
 /// Gathers the statistics of `db`, stored at `path` (for its size on disk).

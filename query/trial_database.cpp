@@ -1,14 +1,36 @@
 #include "query/trial_database.hpp"
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "analyzers/fields.hpp"
 #include "indexer/errors.hpp"
+#include "indexer/generations.hpp"
 #include "indexer/index_writer.hpp"
 
 namespace trialsearch {
+namespace {
+
+// A database folder with generations is opened through its stub (generations.hpp). A snapshot
+// that switches the stub and prunes an old generation between our reading the stub and opening
+// the generation it named makes that open fail: the stub then names a newer one, so try again.
+Xapian::Database open_following_stub(const std::string& path) {
+  constexpr int kAttempts = 5;
+  for (int attempt = 1;; ++attempt) {
+    auto before = live_generation(path);
+    try {
+      return Xapian::Database(path);
+    } catch (const Xapian::DatabaseOpeningError&) {
+      if (attempt == kAttempts || !before || live_generation(path) == before) throw;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+}  // namespace
 
 Xapian::Database open_database(const std::string& path) {
   if (!std::filesystem::exists(path))
@@ -17,7 +39,7 @@ Xapian::Database open_database(const std::string& path) {
         path));
   Xapian::Database db;
   try {
-    db = Xapian::Database(path);
+    db = open_following_stub(path);
   } catch (const Xapian::DatabaseNotFoundError&) {
     throw RuntimeError(fmt::format(
         "{} is not a trialsearch database: build one with `trialsearch index --db {} SOURCE...`",

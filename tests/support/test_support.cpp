@@ -1,5 +1,7 @@
 #include "tests/support/test_support.hpp"
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -8,6 +10,8 @@
 #include <random>
 #include <sstream>
 #include <stdexcept>
+
+#include "indexer/json_writer.hpp"
 
 namespace trialsearch::test {
 namespace fs = std::filesystem;
@@ -29,6 +33,47 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ec;
   fs::remove_all(path_, ec);
+}
+
+std::string study_json(const std::string& id, const std::string& title, const std::string& drug,
+                       const std::vector<std::string>& other_names, const std::string& status) {
+  JsonWriter w;
+  w.begin_object().key("protocolSection").begin_object();
+  w.key("identificationModule")
+      .begin_object()
+      .key("nctId")
+      .value(id)
+      .key("briefTitle")
+      .value(title)
+      .end_object();
+  w.key("statusModule").begin_object().key("overallStatus").value(status).end_object();
+  w.key("armsInterventionsModule").begin_object().key("interventions").begin_array();
+  w.begin_object().key("type").value("DRUG").key("name").value(drug);
+  w.key("otherNames").begin_array();
+  for (const auto& o : other_names) w.value(o);
+  w.end_array().end_object().end_array().end_object();
+  w.end_object().end_object();
+  return w.take();
+}
+
+void write_zip(const fs::path& path,
+               const std::vector<std::pair<std::string, std::string>>& entries) {
+  archive* a = archive_write_new();
+  archive_write_set_format_zip(a);
+  if (archive_write_open_filename(a, path.c_str()) != ARCHIVE_OK)
+    throw std::runtime_error("cannot write " + path.string());
+  for (const auto& [name, content] : entries) {
+    archive_entry* e = archive_entry_new();
+    archive_entry_set_pathname(e, name.c_str());
+    archive_entry_set_filetype(e, AE_IFREG);
+    archive_entry_set_perm(e, 0644);
+    archive_entry_set_size(e, static_cast<la_int64_t>(content.size()));
+    archive_write_header(a, e);
+    archive_write_data(a, content.data(), content.size());
+    archive_entry_free(e);
+  }
+  archive_write_close(a);
+  archive_write_free(a);
 }
 
 std::string read_file(const fs::path& path) {

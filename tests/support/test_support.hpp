@@ -41,6 +41,16 @@ struct CommandResult {
 CommandResult run_cli(const std::vector<std::string>& args, const std::string& stdin_text = {},
                       const std::vector<std::string>& env = {});
 
+/// One API v2 study as a single JSON line (for NDJSON test inputs).
+std::string study_json(const std::string& id, const std::string& title,
+                       const std::string& drug = "placebo",
+                       const std::vector<std::string>& other_names = {},
+                       const std::string& status = "RECRUITING");
+
+/// Writes a zip archive of `entries` (name, content) at `path`.
+void write_zip(const std::filesystem::path& path,
+               const std::vector<std::pair<std::string, std::string>>& entries);
+
 /// A sink that keeps everything it is given.
 class CollectingSink : public TrialSink {
  public:

@@ -9,7 +9,6 @@
 #include "analyzers/alias_graph.hpp"
 #include "indexer/errors.hpp"
 #include "indexer/index_writer.hpp"
-#include "indexer/json_writer.hpp"
 #include "indexer/synonym_table.hpp"
 #include "query/record_lookup.hpp"
 #include "query/trial_database.hpp"
@@ -23,23 +22,7 @@ namespace {
 std::string study(const std::string& id, const std::string& title,
                   const std::string& drug = "placebo",
                   const std::vector<std::string>& other_names = {}) {
-  JsonWriter w;
-  w.begin_object().key("protocolSection").begin_object();
-  w.key("identificationModule")
-      .begin_object()
-      .key("nctId")
-      .value(id)
-      .key("briefTitle")
-      .value(title)
-      .end_object();
-  w.key("statusModule").begin_object().key("overallStatus").value("RECRUITING").end_object();
-  w.key("armsInterventionsModule").begin_object().key("interventions").begin_array();
-  w.begin_object().key("type").value("DRUG").key("name").value(drug);
-  w.key("otherNames").begin_array();
-  for (const auto& o : other_names) w.value(o);
-  w.end_array().end_object().end_array().end_object();
-  w.end_object().end_object();
-  return w.take();
+  return test::study_json(id, title, drug, other_names);
 }
 
 std::string write_file(const test::TempDir& dir, const std::string& name,

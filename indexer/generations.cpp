@@ -1,0 +1,174 @@
+#include "indexer/generations.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "indexer/errors.hpp"
+
+namespace trialsearch {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kStub = "XAPIANDB";
+constexpr std::string_view kGenPrefix = "gen-";
+constexpr std::string_view kBuildingSuffix = ".building";
+
+// "gen-000042" -> 42; also for "gen-000042.building"; nullopt for anything else.
+std::optional<unsigned long> generation_number(std::string_view name) {
+  if (name.substr(0, kGenPrefix.size()) != kGenPrefix) return std::nullopt;
+  name.remove_prefix(kGenPrefix.size());
+  if (name.size() > kBuildingSuffix.size() &&
+      name.substr(name.size() - kBuildingSuffix.size()) == kBuildingSuffix)
+    name.remove_suffix(kBuildingSuffix.size());
+  if (name.empty() || name.size() > 9 ||
+      !std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  return std::stoul(std::string(name));
+}
+
+bool is_building(std::string_view name) {
+  return name.size() > kBuildingSuffix.size() &&
+         name.substr(name.size() - kBuildingSuffix.size()) == kBuildingSuffix;
+}
+
+std::vector<std::string> entries(const std::string& db) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(db, ec)) names.push_back(e.path().filename());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+void sync_path(const std::string& path, int flags) {
+  int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+}  // namespace
+
+DbLayout layout_of(const std::string& db) {
+  std::error_code ec;
+  auto status = fs::status(db, ec);
+  if (ec || !fs::exists(status)) return DbLayout::Missing;
+  if (!fs::is_directory(status)) return DbLayout::Foreign;
+  if (fs::exists(fs::path(db) / kStub, ec)) return DbLayout::Generations;
+  if (fs::exists(fs::path(db) / "iamglass", ec) || fs::exists(fs::path(db) / "iamchert", ec))
+    return DbLayout::Flat;
+  for (const auto& name : entries(db))
+    if (name != "write.lock") return DbLayout::Foreign;
+  return DbLayout::Empty;
+}
+
+std::optional<std::string> live_generation(const std::string& db) {
+  std::ifstream in(fs::path(db) / kStub);
+  std::string type, name;
+  if (!(in >> type >> name) || type != "auto" || !generation_number(name) || is_building(name))
+    return std::nullopt;
+  return name;
+}
+
+std::vector<std::string> generations(const std::string& db) {
+  std::vector<std::string> gens;
+  for (auto& name : entries(db))
+    if (generation_number(name) && !is_building(name)) gens.push_back(name);
+  std::sort(gens.begin(), gens.end(), [](const std::string& a, const std::string& b) {
+    return *generation_number(a) < *generation_number(b);
+  });
+  return gens;
+}
+
+std::string next_generation(const std::string& db) {
+  unsigned long newest = 0;
+  for (const auto& name : entries(db))
+    if (auto n = generation_number(name)) newest = std::max(newest, *n);
+  return fmt::format("{}{:06}", kGenPrefix, newest + 1);
+}
+
+void publish_generation(const std::string& db, const std::string& name) {
+  fs::path stub = fs::path(db) / kStub;
+  fs::path tmp = fs::path(db) / fmt::format("{}.tmp-{}", kStub, ::getpid());
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << "auto " << name << "\n";
+    out.flush();
+    if (!out) throw RuntimeError(fmt::format("cannot write {}", tmp.string()));
+  }
+  sync_path(tmp, O_RDONLY);
+  if (std::rename(tmp.c_str(), stub.c_str()) != 0) {
+    std::string why = std::strerror(errno);
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw RuntimeError(fmt::format("cannot switch {} to {}: {}", stub.string(), name, why));
+  }
+  sync_path(db, O_RDONLY | O_DIRECTORY);
+}
+
+std::vector<std::string> prune_generations(const std::string& db, unsigned keep) {
+  std::vector<std::string> removed;
+  auto live = live_generation(db);
+  std::error_code ec;
+  for (const auto& name : entries(db)) {
+    if (generation_number(name) && is_building(name)) {
+      fs::remove_all(fs::path(db) / name, ec);
+      removed.push_back(name);
+    }
+  }
+  if (!live) return removed;
+  auto gens = generations(db);
+  auto it = std::find(gens.begin(), gens.end(), *live);
+  if (it == gens.end()) return removed;
+  // Older than live: keep the `keep` newest.
+  std::size_t older = static_cast<std::size_t>(it - gens.begin());
+  for (std::size_t i = 0; i + keep < older; ++i) {
+    fs::remove_all(fs::path(db) / gens[i], ec);
+    removed.push_back(gens[i]);
+  }
+  return removed;
+}
+
+std::string writer_lock_path(const std::string& db) { return (fs::path(db) / "write.lock"); }
+
+WriterLock::WriterLock(const std::string& db, double wait_seconds) {
+  std::string path = writer_lock_path(db);
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0)
+    throw RuntimeError(fmt::format("cannot open lock file {}: {}", path, std::strerror(errno)));
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::duration<double>(std::max(0.0, wait_seconds));
+  while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      std::string why = std::strerror(errno);
+      ::close(fd_);
+      throw RuntimeError(fmt::format("cannot lock {}: {}", path, why));
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      ::close(fd_);
+      throw LockedError(fmt::format(
+          "database {} is being written by another trialsearch index (lock {}); retry later or "
+          "pass --wait SECONDS (never delete the lock file: it is released when that process "
+          "ends)",
+          db, path));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+WriterLock::~WriterLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+}  // namespace trialsearch

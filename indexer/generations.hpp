@@ -1,0 +1,67 @@
+/// @brief A database folder as generations: readers open the folder, whose stub file (XAPIANDB,
+/// which Xapian 1.4 follows) names the live generation; a snapshot builds the next generation
+/// beside it and switches readers with one rename() of the stub.
+///
+///   DIR/XAPIANDB          "auto gen-000042": the live generation
+///   DIR/gen-000042/       live Xapian database
+///   DIR/gen-000041/       kept for rollback (--keep)
+///   DIR/gen-000043.building/  a build in progress (removed if the build fails or was killed)
+///   DIR/write.lock        held (flock) by the one writer; never delete it by hand
+///   DIR/changes.jsonl     what each index run changed (change_log.hpp)
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trialsearch {
+
+/// What is at a --db path.
+enum class DbLayout {
+  Missing,      ///< nothing there yet
+  Empty,        ///< an empty folder
+  Flat,         ///< a Xapian database folder (built before generations existed)
+  Generations,  ///< a stub file naming the live generation
+  Foreign,      ///< a folder with other content: never written to
+};
+
+DbLayout layout_of(const std::string& db);
+
+/// The live generation's folder name ("gen-000042"), if the stub names one.
+std::optional<std::string> live_generation(const std::string& db);
+
+/// Generation folder names (complete ones, not builds in progress), oldest first.
+std::vector<std::string> generations(const std::string& db);
+
+/// The name of the generation after the newest one there ("gen-000001" for the first).
+std::string next_generation(const std::string& db);
+
+/// Points readers at generation `name` (a complete folder in `db`): writes a new stub beside
+/// the old one, syncs it, and rename()s it over XAPIANDB. Throws RuntimeError on I/O failure.
+void publish_generation(const std::string& db, const std::string& name);
+
+/// Removes generations older than the live one beyond the `keep` newest, and folders of builds
+/// that did not finish (a killed run's). Call only while holding the WriterLock. Readers that
+/// have a removed generation open keep reading it (its files stay until they close them);
+/// readers that open the folder afterwards follow the stub to the live one. Returns the names
+/// removed.
+std::vector<std::string> prune_generations(const std::string& db, unsigned keep);
+
+/// The one-writer lock of a database folder (flock on DIR/write.lock, released when the
+/// process ends however it ends). Throws LockedError when another writer holds it after
+/// `wait_seconds`.
+class WriterLock {
+ public:
+  WriterLock(const std::string& db, double wait_seconds);
+  ~WriterLock();
+  WriterLock(const WriterLock&) = delete;
+  WriterLock& operator=(const WriterLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+/// The lock file's path, for messages.
+std::string writer_lock_path(const std::string& db);
+
+}  // namespace trialsearch
