@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   cli::setup_stats(app, exit_code);
   cli::setup_aliases(app, exit_code);
   cli::setup_changes(app, exit_code);
+  cli::setup_rollback(app, exit_code);
   cli::setup_validate(app, exit_code);
 
   try {

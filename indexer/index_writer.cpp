@@ -16,6 +16,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "analyzers/fields.hpp"
 #include "analyzers/lexicon.hpp"
@@ -516,6 +517,42 @@ IndexSummary index_sources(const std::vector<std::string>& sources, const IndexO
                               : update_live(sources, options, callbacks);
   }
   return {};
+}
+
+std::string rollback_generation(const std::string& db, const std::string& to, double wait_seconds) {
+  if (layout_of(db) != DbLayout::Generations)
+    throw RuntimeError(fmt::format("{} has no generations to roll back to", db));
+  WriterLock lock(db, wait_seconds);
+  auto live = live_generation(db);
+  auto gens = generations(db);
+  auto live_at = std::find(gens.begin(), gens.end(), live.value_or(""));
+  std::string target = to;
+  if (target.empty()) {
+    if (live_at == gens.begin() || live_at == gens.end())
+      throw RuntimeError(fmt::format("{}: no generation older than {} is kept (see --keep)", db,
+                                     live.value_or("the live one")));
+    target = *(live_at - 1);
+  } else if (std::find(gens.begin(), gens.end(), target) == gens.end()) {
+    throw RuntimeError(
+        fmt::format("{}: no generation {} (there are: {})", db, target, fmt::join(gens, ", ")));
+  }
+  Xapian::Database check;
+  try {
+    check = Xapian::Database((std::filesystem::path(db) / target).string());
+  } catch (const Xapian::Error& e) {
+    throw RuntimeError(fmt::format("cannot open {}/{}: {}", db, target, e.get_msg()));
+  }
+  if (check.get_metadata(std::string(kMetaSchema)) != kSchemaVersion)
+    throw RuntimeError(
+        fmt::format("{}/{} was built with another schema: readers could not use it", db, target));
+  publish_generation(db, target);
+  ChangeEntry change;
+  change.time = now_iso();
+  change.mode = "rollback";
+  change.generation = target;
+  change.documents = check.get_doccount();
+  append_change(db, change);
+  return target;
 }
 
 std::string summary_to_json(const IndexSummary& s) {

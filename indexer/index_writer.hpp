@@ -67,6 +67,12 @@ struct IndexCallbacks {
 IndexSummary index_sources(const std::vector<std::string>& sources, const IndexOptions& options,
                            const IndexCallbacks& callbacks);
 
+/// Switches readers of the database folder `db` back to an older generation: `to`, else the
+/// newest one older than the live one. Takes the writer lock (after `wait_seconds`) and logs a
+/// "rollback" entry in the change log. Returns the generation now live. Throws RuntimeError
+/// when there is no such generation (a flat database has none).
+std::string rollback_generation(const std::string& db, const std::string& to, double wait_seconds);
+
 /// The summary as one JSON object (the `index --json` output).
 std::string summary_to_json(const IndexSummary& summary);
 

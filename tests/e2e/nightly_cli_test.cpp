@@ -123,6 +123,15 @@ TEST_CASE("index --snapshot: a new generation, removals, and the change log", "[
   CHECK(simdjson::dom::array(parser.parse(none.out)["changes"]).size() == 0);
   CHECK(run_cli({"changes", "--db", db, "--since", "yesterday"}).exit_code == 2);
   CHECK(run_cli({"changes", "--db", (dir.path() / "none").string()}).exit_code == 1);
+
+  // Rollback to the generation before: day 1's 20 trials again.
+  auto back = run_cli({"rollback", "--db", db});
+  INFO(back.err);
+  CHECK(back.exit_code == 0);
+  CHECK_THAT(back.err, Catch::Contains("gen-000001"));
+  CHECK(documents(db) == 20);
+  CHECK(run_cli({"rollback", "--db", db}).exit_code == 1);  // nothing older is kept
+  CHECK(run_cli({"rollback", "--db", (dir.path() / "none").string()}).exit_code == 1);
 }
 
 TEST_CASE("a snapshot refused (unreadable input) exits 1 and leaves the live index",

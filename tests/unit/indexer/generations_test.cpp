@@ -250,3 +250,26 @@ TEST_CASE("readers searching through snapshot switches never fail", "[generation
   CHECK(failures == 0);
   CHECK(empty == 0);
 }
+
+TEST_CASE("rollback switches readers to the generation kept before the live one",
+          "[generations][rollback]") {
+  test::TempDir dir;
+  std::string db = (dir.path() / "db").string();
+  run(db, {ndjson(dir, "v1.jsonl", study_set(4))});
+  CHECK_THROWS_WITH(rollback_generation(db, "", 0), Catch::Contains("no generation older"));
+  run(db, {ndjson(dir, "v2.jsonl", study_set(3))}, true);
+  CHECK(doc_count(db) == 3);
+  CHECK(rollback_generation(db, "", 0) == "gen-000001");
+  CHECK(live_generation(db) == "gen-000001");
+  CHECK(doc_count(db) == 4);
+  CHECK(read_changes(db).back().mode == "rollback");
+  CHECK(rollback_generation(db, "gen-000002", 0) == "gen-000002");
+  CHECK(doc_count(db) == 3);
+  CHECK_THROWS_WITH(rollback_generation(db, "gen-000099", 0), Catch::Contains("no generation"));
+  {
+    WriterLock held(db, 0);
+    CHECK_THROWS_AS(rollback_generation(db, "", 0), LockedError);
+  }
+  // The next snapshot numbers after every generation on disk.
+  CHECK(run(db, {ndjson(dir, "v3.jsonl", study_set(3))}, true).generation == "gen-000003");
+}
