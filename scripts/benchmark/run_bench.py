@@ -9,6 +9,7 @@ Generates N synthetic studies (scripts/gen-corpus, seed 1), then measures:
   indexing    wall time, records/s, MB/s, peak RSS, size on disk: trialsearch and each peer
   queries     p50/p95/p99 of scripts/benchmark/queries.txt: in process, and as whole CLI processes
   similar     p50/p99 for scripts/benchmark/mlt-ids.txt where the engine has it
+  nightly     upsert of 1,000 changed studies into the index, then a --snapshot rebuild
 Writes a Markdown report to --out (default bench-out/bench-N.md) and prints it.
 Peers: scriptindex, fts5, sphinx, lucene (see scripts/benchmark/PEERS-NOTES.md).
 """
@@ -84,6 +85,25 @@ def cli_args(line):
             k, v = kv.split("=", 1)
             args += ["--" + k, v]
     return args
+
+
+def changed_studies(corpus, out, n=1000):
+    """Writes n studies of the corpus (evenly spread) with a new status and update date, as a
+    nightly download would bring them; returns how many were written."""
+    total = sum(1 for _ in open(corpus, "rb"))
+    step = max(1, total // n)
+    written = 0
+    with open(corpus) as src, open(out, "w") as dst:
+        for i, line in enumerate(src):
+            if i % step or written >= n:
+                continue
+            study = json.loads(line)
+            status = study.setdefault("protocolSection", {}).setdefault("statusModule", {})
+            status["overallStatus"] = "ACTIVE_NOT_RECRUITING" if status.get("overallStatus") == "RECRUITING" else "RECRUITING"
+            status["lastUpdatePostDateStruct"] = {"date": "2026-11-29", "type": "ACTUAL"}
+            dst.write(json.dumps(study) + "\n")
+            written += 1
+    return written
 
 
 def main(argv):
@@ -221,6 +241,20 @@ def main(argv):
             if "mlt" in json.dumps(j).lower():
                 mrows.append((p, j.get("mode", "mlt"), j["p50_ms"], j["p99_ms"]))
 
+    # nightly: 1,000 changed studies upserted, then the whole corpus as a snapshot (a new
+    # generation, compared with the live one, published)
+    nrows = []
+    changed = os.path.join(work, "changed.jsonl")
+    n_changed = changed_studies(corpus, changed)
+    wall, rss, out_json = timed([ts, "index", "-q", "--json", "--db", db, changed])
+    j = json.loads(out_json)
+    nrows.append(("upsert of %d changed studies" % n_changed, wall, rss,
+                  "%d replaced, %d status changes" % (j["replaced"], j["status_changes"])))
+    wall, rss, out_json = timed([ts, "index", "-q", "--json", "--snapshot", "--db", db, corpus])
+    j = json.loads(out_json)
+    nrows.append(("--snapshot rebuild of all %d" % size, wall, rss,
+                  "%d replaced, %d unchanged, %d status changes" % (j["replaced"], j["unchanged"], j["status_changes"])))
+
     # report
     cpu = ""
     try:
@@ -247,6 +281,9 @@ def main(argv):
         lines += ["", "### More like this (scripts/benchmark/mlt-ids.txt)", "", "| engine | mode | p50 ms | p99 ms |", "|---|---|---|---|"]
         for e, mode, p50, p99 in mrows:
             lines.append("| %s | %s | %.2f | %.2f |" % (e, mode, p50, p99))
+    lines += ["", "### Nightly", "", "| run | seconds | peak RSS MB | result |", "|---|---|---|---|"]
+    for name, wall, rss, result in nrows:
+        lines.append("| %s | %.1f | %.0f | %s |" % (name, wall, rss / 1024, result))
     report = "\n".join(lines) + "\n"
     with open(out, "w") as f:
         f.write(report)
