@@ -25,22 +25,26 @@ constexpr std::string_view kStub = "XAPIANDB";
 constexpr std::string_view kGenPrefix = "gen-";
 constexpr std::string_view kBuildingSuffix = ".building";
 
-// "gen-000042" -> 42; also for "gen-000042.building"; nullopt for anything else.
+// "gen-000042" -> 42; also for what a build leaves beside it ("gen-000042.building",
+// "gen-000042.building.shards"); nullopt for anything else.
 std::optional<unsigned long> generation_number(std::string_view name) {
   if (name.substr(0, kGenPrefix.size()) != kGenPrefix) return std::nullopt;
   name.remove_prefix(kGenPrefix.size());
-  if (name.size() > kBuildingSuffix.size() &&
-      name.substr(name.size() - kBuildingSuffix.size()) == kBuildingSuffix)
-    name.remove_suffix(kBuildingSuffix.size());
+  name = name.substr(0, name.find('.'));
   if (name.empty() || name.size() > 9 ||
       !std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return std::nullopt;
   return std::stoul(std::string(name));
 }
 
+// A build in progress, or its leftovers after a crash: gen-N.building[.anything].
 bool is_building(std::string_view name) {
-  return name.size() > kBuildingSuffix.size() &&
-         name.substr(name.size() - kBuildingSuffix.size()) == kBuildingSuffix;
+  return generation_number(name) && name.find(kBuildingSuffix) != std::string_view::npos;
+}
+
+// A stub being written (XAPIANDB.tmp-PID), left behind only by a crash.
+bool is_stub_leftover(std::string_view name) {
+  return name.substr(0, kStub.size() + 5) == std::string(kStub) + ".tmp-";
 }
 
 std::vector<std::string> entries(const std::string& db) {
@@ -68,8 +72,11 @@ DbLayout layout_of(const std::string& db) {
   if (fs::exists(fs::path(db) / kStub, ec)) return DbLayout::Generations;
   if (fs::exists(fs::path(db) / "iamglass", ec) || fs::exists(fs::path(db) / "iamchert", ec))
     return DbLayout::Flat;
+  // Empty, or holding only what a first build that never finished leaves behind.
   for (const auto& name : entries(db))
-    if (name != "write.lock") return DbLayout::Foreign;
+    if (name != "write.lock" && name != "changes.jsonl" && !is_building(name) &&
+        !is_stub_leftover(name))
+      return DbLayout::Foreign;
   return DbLayout::Empty;
 }
 
@@ -122,7 +129,7 @@ std::vector<std::string> prune_generations(const std::string& db, unsigned keep)
   auto live = live_generation(db);
   std::error_code ec;
   for (const auto& name : entries(db)) {
-    if (generation_number(name) && is_building(name)) {
+    if (is_building(name) || is_stub_leftover(name)) {
       fs::remove_all(fs::path(db) / name, ec);
       removed.push_back(name);
     }

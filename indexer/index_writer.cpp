@@ -264,7 +264,7 @@ IndexSummary build_generation(const std::vector<std::string>& sources, const Ind
   };
   ReadCounts counts;
   std::error_code ec;
-  fs::remove_all(shard_options.output, ec);
+  prune_generations(db_dir, options.keep);  // a killed build's leftovers
   ChangeEntry change;
   change.mode = live ? "snapshot" : "initial";
   change.generation = name;

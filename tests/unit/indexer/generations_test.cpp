@@ -165,6 +165,21 @@ TEST_CASE("a killed build's folder is cleared by the next snapshot", "[generatio
   CHECK(doc_count(db) == 2);
 }
 
+TEST_CASE("a first build killed midway leaves a folder the next run builds in",
+          "[generations][snapshot]") {
+  test::TempDir dir;
+  std::string db = (dir.path() / "db").string();
+  fs::create_directories(fs::path(db) / "gen-000001.building.shards" / "shard-0");
+  std::ofstream(fs::path(db) / "write.lock");
+  std::ofstream(fs::path(db) / "XAPIANDB.tmp-123") << "auto gen-000001";
+  CHECK(layout_of(db) == DbLayout::Empty);
+  auto s = run(db, {ndjson(dir, "v1.jsonl", study_set(2))});
+  CHECK(s.generation == "gen-000002");
+  CHECK(doc_count(db) == 2);
+  CHECK_FALSE(fs::exists(fs::path(db) / "gen-000001.building.shards"));
+  CHECK_FALSE(fs::exists(fs::path(db) / "XAPIANDB.tmp-123"));
+}
+
 TEST_CASE("an update logs new trials and status changes", "[generations][changes]") {
   test::TempDir dir;
   std::string db = (dir.path() / "db").string();
