@@ -227,6 +227,10 @@ def main(argv):
             subprocess.run([ts, "similar", "--db", db, "--limit", "10", "--json", nct], capture_output=True)
             ms.append((time.monotonic() - t0) * 1000)
         mrows.append(("trialsearch similar", "whole CLI process", pct(ms, .5), pct(ms, .99)))
+        r = subprocess.run([qbench, db, os.path.join(HERE, "mlt-ids.txt"), "--runs", "3", "--similar"],
+                           capture_output=True, text=True, check=True)
+        j = json.loads(r.stdout)
+        mrows.append(("trialsearch similar", "in process", j["p50_ms"], j["p99_ms"]))
     for p in peer_list:
         if p not in ("scriptindex", "lucene"):
             continue

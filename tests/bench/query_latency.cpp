@@ -1,7 +1,8 @@
-// trialsearch-query-bench DB QUERIES [--runs N]: in-process latency of `search` over a query file
-// (one query per line, or `query<TAB>status=...,phase=...,type=...`), one JSON line on stdout
+// trialsearch-query-bench DB QUERIES [--runs N] [--facets] [--similar]: in-process latency of
+// `search` over a query file (one query per line, or `query<TAB>status=...,phase=...,type=...`),
+// or with --similar of `similar` over a file of NCT ids (one per line), one JSON line on stdout
 // with p50/p95/p99/max/mean in milliseconds. The database is opened once, as a long-running
-// service would; every query asks for the top 10 with snippets, like the CLI.
+// service would; every query asks for the top 10 (with snippets for search), like the CLI.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "query/searcher.hpp"
+#include "query/similar_trials.hpp"
 #include "query/trial_database.hpp"
 
 using namespace trialsearch;
@@ -50,15 +52,17 @@ double percentile(std::vector<double> v, double p) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: trialsearch-query-bench DB QUERIES [--runs N] [--facets]\n");
+    std::fprintf(stderr,
+                 "usage: trialsearch-query-bench DB QUERIES [--runs N] [--facets] [--similar]\n");
     return 2;
   }
   int runs = 3;
-  bool facets = false;
+  bool facets = false, similar = false;
   for (int i = 3; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--runs" && i + 1 < argc) runs = std::stoi(argv[++i]);
     if (a == "--facets") facets = true;
+    if (a == "--similar") similar = true;
   }
   std::ifstream in(argv[2]);
   std::vector<SearchOptions> queries;
@@ -71,9 +75,16 @@ int main(int argc, char** argv) {
     for (auto q : queries) {
       if (facets) q.facets = {"status", "phase"};
       auto t0 = std::chrono::steady_clock::now();
-      SearchResult res = search(db, q);
+      bool hits = false;
+      if (similar) {
+        SimilarOptions so;
+        so.ids = {q.query};
+        hits = !find_similar(db, so).hits.empty();
+      } else {
+        hits = !search(db, q).hits.empty();
+      }
       auto t1 = std::chrono::steady_clock::now();
-      if (r == 0 && !res.hits.empty()) ++answered;
+      if (r == 0 && hits) ++answered;
       ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
     }
   }
@@ -83,8 +94,10 @@ int main(int argc, char** argv) {
       "{{\"engine\":\"trialsearch\",\"mode\":\"in-process{}\",\"n\":{},\"answered\":{},\"p50_ms\":{"
       ":.3f},"
       "\"p95_ms\":{:.3f},\"p99_ms\":{:.3f},\"max_ms\":{:.3f},\"mean_ms\":{:.3f}}}\n",
-      facets ? "+facets" : "", ms.size(), answered, percentile(ms, 0.5), percentile(ms, 0.95),
-      percentile(ms, 0.99), *std::max_element(ms.begin(), ms.end()),
-      sum / static_cast<double>(ms.size()));
+      similar  ? "-similar"
+      : facets ? "+facets"
+               : "",
+      ms.size(), answered, percentile(ms, 0.5), percentile(ms, 0.95), percentile(ms, 0.99),
+      *std::max_element(ms.begin(), ms.end()), sum / static_cast<double>(ms.size()));
   return 0;
 }
