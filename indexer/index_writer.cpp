@@ -254,13 +254,15 @@ IndexSummary build_generation(const std::vector<std::string>& sources, const Ind
   ShardBuildOptions shard_options;
   shard_options.output = final_path + ".building";
   shard_options.shards = options.threads;
-  std::atomic<std::uint64_t> read{0};
+  std::atomic<std::uint64_t> read{0}, consumed{0};
+  const std::uint64_t total_bytes = callbacks.progress ? source_bytes(sources) : 0;
   auto last = Clock::now();
   shard_options.on_read = [&] {
     ++read;
     if (!callbacks.progress || Clock::now() - last < std::chrono::milliseconds(500)) return;
     last = Clock::now();
-    callbacks.progress({read.load(), std::chrono::duration<double>(last - start).count()});
+    callbacks.progress({read.load(), std::chrono::duration<double>(last - start).count(),
+                        consumed.load(), total_bytes});
   };
   ReadCounts counts;
   std::error_code ec;
@@ -269,17 +271,17 @@ IndexSummary build_generation(const std::vector<std::string>& sources, const Ind
   change.mode = live ? "snapshot" : "initial";
   change.generation = name;
   try {
-    ShardBuildResult built =
-        build_shards([&](TrialSink& sink) { counts = read_sources(sources, sink); }, shard_options,
-                     [&](const Origin& where, std::string_view reason) {
-                       {
-                         std::lock_guard lock(summary_mutex);
-                         ++summary.skipped;
-                         ++summary.skip_reasons[std::string(reason)];
-                       }
-                       if (callbacks.skipped)
-                         callbacks.skipped(fmt::format("skipped {}: {}", describe(where), reason));
-                     });
+    ShardBuildResult built = build_shards(
+        [&](TrialSink& sink) { counts = read_sources(sources, sink, &consumed); }, shard_options,
+        [&](const Origin& where, std::string_view reason) {
+          {
+            std::lock_guard lock(summary_mutex);
+            ++summary.skipped;
+            ++summary.skip_reasons[std::string(reason)];
+          }
+          if (callbacks.skipped)
+            callbacks.skipped(fmt::format("skipped {}: {}", describe(where), reason));
+        });
     summary.read = built.read;
     summary.inputs = counts.inputs;
     summary.bytes = counts.bytes;
@@ -325,7 +327,8 @@ IndexSummary build_generation(const std::vector<std::string>& sources, const Ind
   append_change(db_dir, change);
   summary.status_changes = change.status_changes.size();
   summary.pruned = prune_generations(db_dir, options.keep);
-  if (callbacks.progress) callbacks.progress({summary.read, summary.seconds});
+  if (callbacks.progress)
+    callbacks.progress({summary.read, summary.seconds, consumed.load(), total_bytes});
   return summary;
 }
 
@@ -346,11 +349,13 @@ IndexSummary update_live(const std::vector<std::string>& sources, const IndexOpt
 
   // Reader: one thread, in source order.
   QueueSink sink(trials, summary, summary_mutex, callbacks);
+  std::atomic<std::uint64_t> consumed{0};
+  const std::uint64_t total_bytes = callbacks.progress ? source_bytes(sources) : 0;
   ReadCounts counts;
   std::exception_ptr reader_error;
   std::thread reader([&] {
     try {
-      counts = read_sources(sources, sink);
+      counts = read_sources(sources, sink, &consumed);
     } catch (...) {
       reader_error = std::current_exception();
     }
@@ -407,7 +412,8 @@ IndexSummary update_live(const std::vector<std::string>& sources, const IndexOpt
     if (!callbacks.progress || (!force && now - last_progress < std::chrono::milliseconds(500)))
       return;
     last_progress = now;
-    callbacks.progress({records, std::chrono::duration<double>(now - start).count()});
+    callbacks.progress({records, std::chrono::duration<double>(now - start).count(),
+                        consumed.load(), total_bytes});
   };
   for (;;) {
     auto next = results.next(std::chrono::milliseconds(200));

@@ -49,6 +49,8 @@ struct IndexSummary {
 struct IndexProgress {
   std::uint64_t records = 0;
   double seconds = 0;
+  std::uint64_t bytes_done = 0;   ///< of the sources consumed so far
+  std::uint64_t bytes_total = 0;  ///< of all the sources; 0 when unknown (standard input)
 };
 
 struct IndexCallbacks {

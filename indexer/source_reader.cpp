@@ -42,6 +42,7 @@ void read_lines(std::istream& in, Origin origin, TrialSink& sink, ReadCounts& co
   while (std::getline(in, line)) {
     ++n;
     counts.bytes += line.size() + 1;
+    if (counts.consumed) *counts.consumed += line.size() + 1;
     if (trim(line).empty()) continue;
     origin.line = n;
     read_json(line, origin, sink);
@@ -75,7 +76,10 @@ ArchivePtr new_zip_reader() {
 // Reads every entry of an opened archive. `file` names the archive in messages.
 void read_archive(archive* a, const std::string& file, TrialSink& sink, ReadCounts& counts) {
   archive_entry* entry = nullptr;
+  const std::uint64_t consumed_before = counts.consumed ? counts.consumed->load() : 0;
   for (;;) {
+    if (counts.consumed)
+      *counts.consumed = consumed_before + static_cast<std::uint64_t>(archive_filter_bytes(a, -1));
     int r = archive_read_next_header(a, &entry);
     if (r == ARCHIVE_EOF) return;
     Origin origin;
@@ -183,6 +187,7 @@ void read_file(const std::string& path, TrialSink& sink, ReadCounts& counts) {
     return;
   }
   counts.bytes += content.size();
+  if (counts.consumed) *counts.consumed += content.size();
   read_buffer(content, origin, sink);
 }
 
@@ -249,8 +254,29 @@ void read_buffer(std::string_view content, const Origin& origin, TrialSink& sink
   }
 }
 
-ReadCounts read_sources(const std::vector<std::string>& sources, TrialSink& sink) {
+std::uint64_t source_bytes(const std::vector<std::string>& sources) {
+  std::uint64_t total = 0;
+  for (const auto& source : sources) {
+    if (source == "-") return 0;
+    std::error_code ec;
+    if (fs::is_directory(source, ec)) {
+      for (auto it = fs::recursive_directory_iterator(
+               source, fs::directory_options::skip_permission_denied, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_regular_file(ec) && !is_documentation(it->path())) total += it->file_size(ec);
+      }
+    } else {
+      auto size = fs::file_size(source, ec);
+      if (!ec) total += size;
+    }
+  }
+  return total;
+}
+
+ReadCounts read_sources(const std::vector<std::string>& sources, TrialSink& sink,
+                        std::atomic<std::uint64_t>* consumed) {
   ReadCounts counts;
+  counts.consumed = consumed;
   for (const auto& source : sources) {
     if (source == "-") {
       read_stdin(sink, counts);

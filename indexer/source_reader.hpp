@@ -2,6 +2,7 @@
 /// input's format by content and dispatches to the format readers.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -18,6 +19,8 @@ struct ReadCounts {
   /// Inputs that could not be read whole (missing, unreadable, a corrupt or truncated archive):
   /// trials in them may be missing, so a --snapshot must not remove what it did not see.
   std::uint64_t input_errors = 0;
+  /// When set, advanced as input is consumed (compressed bytes for archives), for progress.
+  std::atomic<std::uint64_t>* consumed = nullptr;
 };
 
 /// Input formats, as detected from content (never from the file name).
@@ -31,7 +34,13 @@ InputFormat detect_format(std::string_view head);
 /// entry by content), or "-" for NDJSON on standard input. Large NDJSON inputs are streamed by
 /// line, never loaded whole. Unreadable sources and entries are reported through
 /// sink.skipped(); nothing throws for bad input.
-ReadCounts read_sources(const std::vector<std::string>& sources, TrialSink& sink);
+/// `consumed`, when given, follows the bytes of the sources read so far (see source_bytes).
+ReadCounts read_sources(const std::vector<std::string>& sources, TrialSink& sink,
+                        std::atomic<std::uint64_t>* consumed = nullptr);
+
+/// The bytes on disk of `sources` (files, and files in folders: what read_sources will
+/// consume), or 0 when unknown (standard input).
+std::uint64_t source_bytes(const std::vector<std::string>& sources);
 
 /// Reads one in-memory input of any format (used for archive entries and by the fuzzers).
 void read_buffer(std::string_view content, const Origin& origin, TrialSink& sink);

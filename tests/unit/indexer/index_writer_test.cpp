@@ -169,3 +169,35 @@ TEST_CASE("randomized add/replace sequences match a simple model", "[indexer][wr
     }
   }
 }
+
+TEST_CASE("progress reports the share of the sources consumed, for an ETA", "[indexer][progress]") {
+  test::TempDir dir;
+  std::string src = write_file(
+      dir, "a.jsonl",
+      study("NCT00000001", "Lupus one") + "\n" + study("NCT00000002", "Lupus two") + "\n");
+  auto zip = dir.path() / "b.zip";
+  test::write_zip(zip, {{"NCT00000003.json", study("NCT00000003", "Lupus three")}});
+  const std::uint64_t total = std::filesystem::file_size(src) + std::filesystem::file_size(zip);
+  for (bool existing : {false, true}) {
+    INFO((existing ? "update" : "new database"));
+    IndexOptions o;
+    o.db_path = (dir.path() / "db").string();
+    std::vector<IndexProgress> seen;
+    IndexCallbacks callbacks;
+    callbacks.progress = [&](const IndexProgress& p) { seen.push_back(p); };
+    index_sources({src, zip.string()}, o, callbacks);
+    REQUIRE_FALSE(seen.empty());
+    CHECK(seen.back().bytes_total == total);
+    CHECK(seen.back().bytes_done > std::filesystem::file_size(src));
+    CHECK(seen.back().bytes_done <= total);
+    CHECK(seen.back().records == 3);
+  }
+  IndexOptions o;
+  o.db_path = (dir.path() / "db").string();
+  std::vector<IndexProgress> seen;
+  IndexCallbacks callbacks;
+  callbacks.progress = [&](const IndexProgress& p) { seen.push_back(p); };
+  index_sources({"-"}, o, callbacks);  // standard input: size unknown, no ETA
+  REQUIRE_FALSE(seen.empty());
+  CHECK(seen.back().bytes_total == 0);
+}
