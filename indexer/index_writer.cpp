@@ -510,7 +510,7 @@ IndexSummary index_sources(const std::vector<std::string>& sources, const IndexO
       return build_generation(sources, options, callbacks);
     case DbLayout::Flat:
       if (options.snapshot)
-        throw UsageError(fmt::format(
+        throw RuntimeError(fmt::format(
             "{} was built by an earlier trialsearch without generations: --snapshot needs a new "
             "--db (or reindex it into one)",
             db));
