@@ -56,7 +56,8 @@ class TrialQueryParser {
   /// an unparseable --since date.
   Xapian::Query filter(const SearchFilters& filters) const;
 
-  /// A spelling correction for the last parse() when the database has one, else empty.
+  /// A spelling correction for the last parse() when the database has one, else empty. Looked up
+  /// when called (a trigram scan of the spelling table per word), not during parse().
   std::string corrected() const;
 
  private:
