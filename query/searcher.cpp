@@ -12,6 +12,7 @@
 #include "indexer/json_writer.hpp"
 #include "indexer/synonym_table.hpp"
 #include "indexer/trial_codec.hpp"
+#include "query/hit_snippet.hpp"
 #include "query/ranking.hpp"
 
 namespace trialsearch {
@@ -201,7 +202,7 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
     graph = std::make_unique<AliasGraph>(load_alias_graph(db));
     words = query_words(parser.normalise(options.query));
   }
-  Xapian::Stem stemmer("english");
+  HitSnippet snippet(query, kSnippetLength);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     Hit hit;
     hit.rank = options.offset + it.get_rank() + 1;
@@ -209,9 +210,8 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
     hit.percent = it.get_percent();
     Xapian::Document doc = it.get_document();
     hit.trial = trial_from_json(doc.get_data());
-    hit.snippet = mset.snippet(snippet_source(hit.trial), kSnippetLength, stemmer,
-                               Xapian::MSet::SNIPPET_EXHAUSTIVE, options.highlight_start,
-                               options.highlight_end, "...");
+    hit.snippet =
+        snippet(mset, snippet_source(hit.trial), options.highlight_start, options.highlight_end);
     if (options.explain) explain_hit(enquire, *it, words, *graph, hit);
     result.hits.push_back(std::move(hit));
   }
