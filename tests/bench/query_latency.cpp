@@ -1,7 +1,9 @@
-// trialsearch-query-bench DB QUERIES [--runs N]: in-process latency of `search` over a query file
-// (one query per line, or `query<TAB>status=...,phase=...,type=...`), one JSON line on stdout
-// with p50/p95/p99/max/mean in milliseconds. The database is opened once, as a long-running
-// service would; every query asks for the top 10 with snippets, like the CLI.
+// trialsearch-query-bench DB QUERIES [--runs N] [--facets] [--per-query]: in-process latency of
+// `search` over a query file (one query per line, or `query<TAB>status=...,phase=...,type=...`),
+// one JSON line on stdout with p50/p95/p99/max/mean in milliseconds. The database is opened once,
+// as a long-running service would; every query asks for the top 10 with snippets, like the CLI.
+// --per-query also writes each query's best time over the runs to stderr (ms, tab, query), slowest
+// first.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -50,15 +52,18 @@ double percentile(std::vector<double> v, double p) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: trialsearch-query-bench DB QUERIES [--runs N] [--facets]\n");
+    std::fprintf(stderr,
+                 "usage: trialsearch-query-bench DB QUERIES [--runs N] [--facets] [--per-query]\n");
     return 2;
   }
   int runs = 3;
   bool facets = false;
+  bool per_query = false;
   for (int i = 3; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--runs" && i + 1 < argc) runs = std::stoi(argv[++i]);
     if (a == "--facets") facets = true;
+    if (a == "--per-query") per_query = true;
   }
   std::ifstream in(argv[2]);
   std::vector<SearchOptions> queries;
@@ -66,16 +71,26 @@ int main(int argc, char** argv) {
     if (!line.empty()) queries.push_back(parse_line(line));
   Xapian::Database db = open_database(argv[1]);
   std::vector<double> ms;
+  std::vector<double> best(queries.size(), 1e300);
   std::size_t answered = 0;
   for (int r = 0; r < runs; ++r) {
-    for (auto q : queries) {
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+      SearchOptions q = queries[i];
       if (facets) q.facets = {"status", "phase"};
       auto t0 = std::chrono::steady_clock::now();
       SearchResult res = search(db, q);
       auto t1 = std::chrono::steady_clock::now();
       if (r == 0 && !res.hits.empty()) ++answered;
       ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+      best[i] = std::min(best[i], ms.back());
     }
+  }
+  if (per_query) {
+    std::vector<std::size_t> order(queries.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return best[a] > best[b]; });
+    for (auto i : order) fmt::print(stderr, "{:.3f}\t{}\n", best[i], queries[i].query);
   }
   double sum = 0;
   for (double v : ms) sum += v;
