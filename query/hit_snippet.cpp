@@ -22,11 +22,14 @@ bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 
 char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
-// Stemming changes a word's ending, not its first two letters (the exceptions, "dying" -> "die"
-// and the like, are rare enough not to matter for choosing where the snippet is).
-constexpr std::size_t kHeadLength = 2;
-
-std::string_view head(std::string_view word) { return word.substr(0, kHeadLength); }
+// The English stemmer changes at most a word's last two letters of what it keeps ("studies" ->
+// "studi", "possible" -> "possibl"): a word stems to `stem` only if it starts with the stem less
+// two letters (less one, for short stems). Its few exceptions ("dying" -> "die") are rare enough
+// not to matter for choosing where the snippet is.
+std::string_view head(std::string_view stem) {
+  return stem.substr(0,
+                     stem.size() > 4 ? stem.size() - 2 : std::max<std::size_t>(stem.size(), 2) - 1);
+}
 
 bool ends_sentence(std::string_view s) {
   return !s.empty() && (s.back() == '.' || s.back() == '?' || s.back() == '!');
@@ -56,7 +59,8 @@ HitSnippet::HitSnippet(const Xapian::Query& query, std::size_t length) : length_
     if (t.empty()) continue;
     if (t.front() == 'Z' && t.size() > 1 && !is_upper(t[1])) {
       stems_.insert(t.substr(1));
-      heads_.emplace(head(std::string_view(t).substr(1)));
+      std::string_view h = head(std::string_view(t).substr(1));
+      if (std::find(heads_.begin(), heads_.end(), h) == heads_.end()) heads_.emplace_back(h);
     } else if (!is_upper(t.front())) {
       words_.insert(t);
     }
@@ -66,7 +70,9 @@ HitSnippet::HitSnippet(const Xapian::Query& query, std::size_t length) : length_
 bool HitSnippet::matches(const std::string& word) const {
   if (words_.count(word)) return true;
   // Only words that could stem to a query stem are stemmed (Xapian stems every word).
-  if (stems_.empty() || !heads_.count(std::string(head(word)))) return false;
+  if (std::none_of(heads_.begin(), heads_.end(),
+                   [&](const std::string& h) { return word.starts_with(h); }))
+    return false;
   auto [it, inserted] = seen_.try_emplace(word, false);
   if (inserted) it->second = stems_.count(stemmer_(word)) > 0;
   return it->second;

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 namespace trialsearch {
 
@@ -35,7 +36,7 @@ class HitSnippet {
   std::size_t length_;
   std::unordered_set<std::string> words_;  ///< unprefixed query terms
   std::unordered_set<std::string> stems_;  ///< `Z` query terms without the Z
-  std::unordered_set<std::string> heads_;  ///< first two bytes of the stems: a cheap pre-test
+  std::vector<std::string> heads_;         ///< a start every word of each stem has: a pre-test
   Xapian::Stem stemmer_{"english"};
   mutable std::unordered_map<std::string, bool> seen_;  ///< word -> its stem is a query stem
 };
