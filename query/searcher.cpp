@@ -27,12 +27,17 @@ class MultiValueCountSpy : public Xapian::MatchSpy {
   explicit MultiValueCountSpy(Xapian::valueno slot) : slot_(slot) {}
   void operator()(const Xapian::Document& doc, double) override {
     std::string values = doc.get_value(slot_);
-    std::size_t start = 0;
-    while (start < values.size()) {
-      auto end = values.find(kFacetSeparator, start);
-      if (end == std::string::npos) end = values.size();
-      if (end > start) ++counts_[values.substr(start, end - start)];
-      start = end + 1;
+    std::string_view rest = values;
+    while (!rest.empty()) {
+      auto end = std::min(rest.find(kFacetSeparator), rest.size());
+      std::string_view value = rest.substr(0, end);
+      rest.remove_prefix(std::min(end + 1, rest.size()));
+      if (value.empty()) continue;
+      // looked up without a copy: the match set repeats a few values many times
+      if (auto it = counts_.find(value); it != counts_.end())
+        ++it->second;
+      else
+        counts_.emplace(value, 1);
     }
   }
   std::vector<FacetCount> counts() const {
@@ -45,7 +50,7 @@ class MultiValueCountSpy : public Xapian::MatchSpy {
 
  private:
   Xapian::valueno slot_;
-  std::map<std::string, std::uint64_t> counts_;
+  std::map<std::string, std::uint64_t, std::less<>> counts_;
 };
 
 Xapian::valueno facet_slot(std::string_view name) {
