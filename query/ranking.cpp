@@ -3,10 +3,14 @@
 namespace trialsearch {
 namespace {
 
-// k2 (query-length correction) off and k3 (query wdf) at 1, as Xapian's defaults; the
-// minimum normalised length as Xapian's default too.
+// k2 (query-length correction) off, as Xapian's default. k3 (query wdf) off too: a term's weight
+// then does not depend on how many times the query tree holds it, so a part of the query (the
+// all-words tier of a relaxed query, see TrialQueryParser::parse_tiers) weighs a document
+// exactly as the whole query does. Xapian's default k3 = 1 only scaled every term of our queries
+// alike (each word is in the same branches), so rankings do not change. The minimum normalised
+// length as Xapian's default.
 constexpr double kBm25K2 = 0.0;
-constexpr double kBm25K3 = 1.0;
+constexpr double kBm25K3 = 0.0;
 constexpr double kBm25MinNormLen = 0.5;
 
 }  // namespace

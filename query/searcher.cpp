@@ -12,6 +12,7 @@
 #include "indexer/json_writer.hpp"
 #include "indexer/synonym_table.hpp"
 #include "indexer/trial_codec.hpp"
+#include "query/hit_snippet.hpp"
 #include "query/ranking.hpp"
 
 namespace trialsearch {
@@ -26,12 +27,17 @@ class MultiValueCountSpy : public Xapian::MatchSpy {
   explicit MultiValueCountSpy(Xapian::valueno slot) : slot_(slot) {}
   void operator()(const Xapian::Document& doc, double) override {
     std::string values = doc.get_value(slot_);
-    std::size_t start = 0;
-    while (start < values.size()) {
-      auto end = values.find(kFacetSeparator, start);
-      if (end == std::string::npos) end = values.size();
-      if (end > start) ++counts_[values.substr(start, end - start)];
-      start = end + 1;
+    std::string_view rest = values;
+    while (!rest.empty()) {
+      auto end = std::min(rest.find(kFacetSeparator), rest.size());
+      std::string_view value = rest.substr(0, end);
+      rest.remove_prefix(std::min(end + 1, rest.size()));
+      if (value.empty()) continue;
+      // looked up without a copy: the match set repeats a few values many times
+      if (auto it = counts_.find(value); it != counts_.end())
+        ++it->second;
+      else
+        counts_.emplace(value, 1);
     }
   }
   std::vector<FacetCount> counts() const {
@@ -44,7 +50,7 @@ class MultiValueCountSpy : public Xapian::MatchSpy {
 
  private:
   Xapian::valueno slot_;
-  std::map<std::string, std::uint64_t> counts_;
+  std::map<std::string, std::uint64_t, std::less<>> counts_;
 };
 
 Xapian::valueno facet_slot(std::string_view name) {
@@ -169,29 +175,53 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
   TrialQueryParser parser(db);
   SearchResult result;
   result.query = options.query;
-  Xapian::Query query = parser.parse(options.query, options.mode);
+  QueryTiers tiers = parser.parse_tiers(options.query, options.mode);
   Xapian::Query filter = parser.filter(options.filters);
-  if (!options.filters.empty()) query = Xapian::Query(Xapian::Query::OP_FILTER, query, filter);
+  auto filtered = [&](const Xapian::Query& q) {
+    return options.filters.empty() ? q : Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
+  };
+  Xapian::Query query = filtered(tiers.query);
   result.parsed = query.get_description();
 
   Xapian::Enquire enquire(db);
   apply_ranking(enquire);
-  enquire.set_query(query);
-  if (auto slot = sort_slot(options.sort); slot != Xapian::BAD_VALUENO)
-    enquire.set_sort_by_value_then_relevance(slot, true);
-
-  std::vector<std::pair<std::string, std::unique_ptr<MultiValueCountSpy>>> spies;
-  for (const auto& name : options.facets) {
-    spies.emplace_back(name, std::make_unique<MultiValueCountSpy>(facet_slot(name)));
-    enquire.add_matchspy(spies.back().second.get());
+  Xapian::MSet mset;
+  bool done = false;
+  // Relevance order without facets: the all-words tier alone, when its last hit outweighs any
+  // partial match (Xapian's bound for the rest of the query), gives the same hits as the whole
+  // query without scanning every trial that has one of the words.
+  if (!tiers.top.empty() && options.sort == SortOrder::Relevance && options.facets.empty() &&
+      options.limit > 0) {
+    Xapian::Enquire rest(db);
+    apply_ranking(rest);
+    rest.set_query(filtered(tiers.rest));
+    Xapian::MSet bound = rest.get_mset(0, 0);
+    enquire.set_query(filtered(tiers.top));
+    mset = enquire.get_mset(options.offset, options.limit);
+    if (mset.size() == options.limit &&
+        mset[mset.size() - 1].get_weight() > bound.get_max_possible()) {
+      done = true;
+      result.total = bound.get_matches_estimated();
+      result.total_exact = bound.get_matches_lower_bound() == bound.get_matches_upper_bound();
+    }
   }
-  // Facets count the whole match set, so every match must be examined.
-  Xapian::doccount check = spies.empty() ? 0 : db.get_doccount();
-  Xapian::MSet mset = enquire.get_mset(options.offset, options.limit, check);
-  result.total = mset.get_matches_estimated();
-  result.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
-  for (auto& [name, spy] : spies) result.facets.push_back({name, spy->counts()});
-  enquire.clear_matchspies();
+  std::vector<std::pair<std::string, std::unique_ptr<MultiValueCountSpy>>> spies;
+  if (!done) {
+    enquire.set_query(query);
+    if (auto slot = sort_slot(options.sort); slot != Xapian::BAD_VALUENO)
+      enquire.set_sort_by_value_then_relevance(slot, true);
+    for (const auto& name : options.facets) {
+      spies.emplace_back(name, std::make_unique<MultiValueCountSpy>(facet_slot(name)));
+      enquire.add_matchspy(spies.back().second.get());
+    }
+    // Facets count the whole match set, so every match must be examined.
+    Xapian::doccount check = spies.empty() ? 0 : db.get_doccount();
+    mset = enquire.get_mset(options.offset, options.limit, check);
+    result.total = mset.get_matches_estimated();
+    result.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+    for (auto& [name, spy] : spies) result.facets.push_back({name, spy->counts()});
+    enquire.clear_matchspies();
+  }
 
   if (mset.empty() && !options.query.empty()) result.did_you_mean = parser.corrected();
 
@@ -201,7 +231,7 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
     graph = std::make_unique<AliasGraph>(load_alias_graph(db));
     words = query_words(parser.normalise(options.query));
   }
-  Xapian::Stem stemmer("english");
+  HitSnippet snippet(query, kSnippetLength);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     Hit hit;
     hit.rank = options.offset + it.get_rank() + 1;
@@ -209,9 +239,8 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
     hit.percent = it.get_percent();
     Xapian::Document doc = it.get_document();
     hit.trial = trial_from_json(doc.get_data());
-    hit.snippet = mset.snippet(snippet_source(hit.trial), kSnippetLength, stemmer,
-                               Xapian::MSet::SNIPPET_EXHAUSTIVE, options.highlight_start,
-                               options.highlight_end, "...");
+    hit.snippet =
+        snippet(mset, snippet_source(hit.trial), options.highlight_start, options.highlight_end);
     if (options.explain) explain_hit(enquire, *it, words, *graph, hit);
     result.hits.push_back(std::move(hit));
   }

@@ -36,6 +36,16 @@ enum class MatchMode {
   Relaxed,  ///< trials matching every word first, then partial matches ranked lower
 };
 
+/// A query split so that its best matches can be found without scanning its partial matches:
+/// every match of `top` has the same weight in `query` as in `top`, and every match of `query`
+/// not in `top` has a weight of at most the maximum possible weight of `rest`. So when `top`'s
+/// k-th best weight exceeds that maximum, `top`'s first k hits are `query`'s.
+struct QueryTiers {
+  Xapian::Query query;  ///< the whole query
+  Xapian::Query top;    ///< empty when the query has no such split
+  Xapian::Query rest;   ///< every match of `query` (a superset of the partial matches)
+};
+
 class TrialQueryParser {
  public:
   /// The database supplies synonyms, spelling data and term existence for code rewriting.
@@ -49,6 +59,9 @@ class TrialQueryParser {
   /// one-line message on a syntax error. An empty query matches every trial.
   Xapian::Query parse(std::string_view text, MatchMode mode = MatchMode::Relaxed) const;
 
+  /// parse(), and for several plain words in relaxed mode the all-words tier and the rest.
+  QueryTiers parse_tiers(std::string_view text, MatchMode mode = MatchMode::Relaxed) const;
+
   /// The query string as the QueryParser sees it: folded, codes canonicalised.
   std::string normalise(std::string_view text) const;
 
@@ -56,7 +69,8 @@ class TrialQueryParser {
   /// an unparseable --since date.
   Xapian::Query filter(const SearchFilters& filters) const;
 
-  /// A spelling correction for the last parse() when the database has one, else empty.
+  /// A spelling correction for the last parse() when the database has one, else empty. Looked up
+  /// when called (a trigram scan of the spelling table per word), not during parse().
   std::string corrected() const;
 
  private:

@@ -1,8 +1,10 @@
-// trialsearch-query-bench DB QUERIES [--runs N] [--facets] [--similar]: in-process latency of
-// `search` over a query file (one query per line, or `query<TAB>status=...,phase=...,type=...`),
-// or with --similar of `similar` over a file of NCT ids (one per line), one JSON line on stdout
-// with p50/p95/p99/max/mean in milliseconds. The database is opened once, as a long-running
-// service would; every query asks for the top 10 (with snippets for search), like the CLI.
+// trialsearch-query-bench DB QUERIES [--runs N] [--facets] [--similar] [--per-query]: in-process
+// latency of `search` over a query file (one query per line, or
+// `query<TAB>status=...,phase=...,type=...`), or with --similar of `similar` over a file of NCT
+// ids (one per line), one JSON line on stdout with p50/p95/p99/max/mean in milliseconds. The
+// database is opened once, as a long-running service would; every query asks for the top 10
+// (with snippets for search), like the CLI. --per-query also writes each query's best time over
+// the runs to stderr (ms, tab, query), slowest first.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -53,16 +55,18 @@ double percentile(std::vector<double> v, double p) {
 int main(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr,
-                 "usage: trialsearch-query-bench DB QUERIES [--runs N] [--facets] [--similar]\n");
+                 "usage: trialsearch-query-bench DB QUERIES [--runs N] [--facets] [--similar] "
+                 "[--per-query]\n");
     return 2;
   }
   int runs = 3;
-  bool facets = false, similar = false;
+  bool facets = false, similar = false, per_query = false;
   for (int i = 3; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--runs" && i + 1 < argc) runs = std::stoi(argv[++i]);
     if (a == "--facets") facets = true;
     if (a == "--similar") similar = true;
+    if (a == "--per-query") per_query = true;
   }
   std::ifstream in(argv[2]);
   std::vector<SearchOptions> queries;
@@ -70,9 +74,11 @@ int main(int argc, char** argv) {
     if (!line.empty()) queries.push_back(parse_line(line));
   Xapian::Database db = open_database(argv[1]);
   std::vector<double> ms;
+  std::vector<double> best(queries.size(), 1e300);
   std::size_t answered = 0;
   for (int r = 0; r < runs; ++r) {
-    for (auto q : queries) {
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+      SearchOptions q = queries[i];
       if (facets) q.facets = {"status", "phase"};
       auto t0 = std::chrono::steady_clock::now();
       bool hits = false;
@@ -86,7 +92,15 @@ int main(int argc, char** argv) {
       auto t1 = std::chrono::steady_clock::now();
       if (r == 0 && hits) ++answered;
       ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+      best[i] = std::min(best[i], ms.back());
     }
+  }
+  if (per_query) {
+    std::vector<std::size_t> order(queries.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return best[a] > best[b]; });
+    for (auto i : order) fmt::print(stderr, "{:.3f}\t{}\n", best[i], queries[i].query);
   }
   double sum = 0;
   for (double v : ms) sum += v;

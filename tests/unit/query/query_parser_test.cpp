@@ -2,11 +2,13 @@
 // the term the indexer writes.
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <set>
 
 #include "analyzers/fields.hpp"
 #include "indexer/document_builder.hpp"
 #include "indexer/errors.hpp"
+#include "query/ranking.hpp"
 #include "query/trial_query_parser.hpp"
 
 using namespace trialsearch;
@@ -74,10 +76,68 @@ TEST_CASE("relaxed mode ranks all-word matches above partial ones", "[query][par
   auto db = empty_db();
   TrialQueryParser parser(db);
   std::string d = parser.parse("lupus nephritis", MatchMode::Relaxed).get_description();
-  CHECK(d.find("50 * (" + by_field({"lupus", "nephriti"}) + " FILTER (" + word("lupus", 1) +
-               " AND " + word("nephriti", 2) + "))") != std::string::npos);
+  // every word: the AND of each word's by_field() query (the same terms as by_field() of both)
+  CHECK(d.find("50 * (" + by_field({"lupus"}) + " AND " + by_field({"nephriti"}) + ")") !=
+        std::string::npos);
   CHECK(d.find(") OR " + by_field({"lupus", "nephriti"}) + ")") != std::string::npos);
   CHECK(d.find("PHRASE") != std::string::npos);
+}
+
+TEST_CASE("relaxed queries of several plain words split into tiers", "[query][parser]") {
+  auto db = empty_db();
+  TrialQueryParser parser(db);
+  auto tiers = parser.parse_tiers("lupus nephritis", MatchMode::Relaxed);
+  CHECK(!tiers.top.empty());
+  CHECK(tiers.rest.get_description() == "Query(" + by_field({"lupus", "nephriti"}) + ")");
+  CHECK(tiers.query.get_description() ==
+        parser.parse("lupus nephritis", MatchMode::Relaxed).get_description());
+  CHECK(parser.parse_tiers("lupus", MatchMode::Relaxed).top.empty());
+  CHECK(parser.parse_tiers("lupus nephritis", MatchMode::All).top.empty());
+  CHECK(parser.parse_tiers("lupus nephritis", MatchMode::Any).top.empty());
+  CHECK(parser.parse_tiers("lupus NCT01234567", MatchMode::Relaxed).top.empty());
+  CHECK(parser.parse_tiers("\"lupus nephritis\"", MatchMode::Relaxed).top.empty());
+}
+
+TEST_CASE("a trial with every word weighs the same in the top tier as in the whole query",
+          "[query][parser]") {
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  // trials with both words in various fields, one word only, or none
+  std::vector<std::vector<std::pair<std::string, int>>> docs{
+      {{"Zlupus", 9}, {"ZXBnephriti", 4}},
+      {{"ZXBlupus", 8}, {"ZXBnephriti", 8}, {"ZXEnephriti", 1}},
+      {{"Zlupus", 30}},
+      {{"ZXEnephriti", 2}, {"Zother", 5}},
+      {{"Zlupus", 1}, {"Znephriti", 1}, {"Zfiller", 40}},
+      {{"Zother", 3}}};
+  for (const auto& terms : docs) {
+    Xapian::Document doc;
+    for (const auto& [t, wdf] : terms) doc.add_term(t, wdf);
+    db.add_document(doc);
+  }
+  TrialQueryParser parser(db);
+  auto tiers = parser.parse_tiers("lupus nephritis", MatchMode::Relaxed);
+  REQUIRE(!tiers.top.empty());
+  auto weights = [&](const Xapian::Query& q) {
+    Xapian::Enquire enquire(db);
+    apply_ranking(enquire);
+    enquire.set_query(q);
+    std::map<Xapian::docid, double> out;
+    Xapian::MSet mset = enquire.get_mset(0, 10);
+    for (auto it = mset.begin(); it != mset.end(); ++it) out[*it] = it.get_weight();
+    return std::pair{out, mset.get_max_possible()};
+  };
+  auto [whole, whole_max] = weights(tiers.query);
+  auto [top, top_max] = weights(tiers.top);
+  auto [rest, rest_max] = weights(tiers.rest);
+  CHECK(top.size() == 3);  // trials 1, 2 and 5
+  CHECK(whole.size() == 5);
+  for (const auto& [id, w] : whole) {
+    INFO("trial " << id);
+    if (top.count(id))
+      CHECK(top[id] == Approx(w));
+    else
+      CHECK(w <= rest_max);
+  }
 }
 
 TEST_CASE("ranges on value slots", "[query][parser]") {

@@ -1,0 +1,159 @@
+#include "query/hit_snippet.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
+namespace trialsearch {
+namespace {
+
+constexpr std::string_view kOmit = "...";
+// Matches further apart than this many snippet lengths are not counted in one window.
+constexpr std::size_t kWindowLengths = 2;
+// At most this many matches are considered when choosing the window.
+constexpr std::size_t kMaxMatches = 256;
+
+bool is_word_byte(char c) {
+  auto u = static_cast<unsigned char>(c);
+  return std::isalnum(u) || u >= 0x80;
+}
+
+bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// The English stemmer changes at most a word's last two letters of what it keeps ("studies" ->
+// "studi", "possible" -> "possibl"): a word stems to `stem` only if it starts with the stem less
+// two letters (less one, for short stems). Its few exceptions ("dying" -> "die") are rare enough
+// not to matter for choosing where the snippet is.
+std::string_view head(std::string_view stem) {
+  return stem.substr(0,
+                     stem.size() > 4 ? stem.size() - 2 : std::max<std::size_t>(stem.size(), 2) - 1);
+}
+
+bool ends_sentence(std::string_view s) {
+  return !s.empty() && (s.back() == '.' || s.back() == '?' || s.back() == '!');
+}
+
+// True when `pos` starts a sentence: the text's start, or what follows ". ", "? ", "! " or a
+// line break (with any white space in between).
+bool sentence_starts_at(std::string_view text, std::size_t pos) {
+  std::size_t i = pos;
+  bool space = false;
+  while (i > 0 && std::isspace(static_cast<unsigned char>(text[i - 1]))) {
+    if (text[i - 1] == '\n') return true;
+    space = true;
+    --i;
+  }
+  if (i == 0) return true;
+  return space && ends_sentence(text.substr(0, i));
+}
+
+}  // namespace
+
+HitSnippet::HitSnippet(const Xapian::Query& query, std::size_t length) : length_(length) {
+  // MSet::snippet highlights a word when the query has it as a term, or its stem as a `Z` term;
+  // prefixed terms (upper-case prefix) never match a word of the text.
+  for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
+    const std::string& t = *it;
+    if (t.empty()) continue;
+    if (t.front() == 'Z' && t.size() > 1 && !is_upper(t[1])) {
+      stems_.insert(t.substr(1));
+      std::string_view h = head(std::string_view(t).substr(1));
+      if (std::find(heads_.begin(), heads_.end(), h) == heads_.end()) heads_.emplace_back(h);
+    } else if (!is_upper(t.front())) {
+      words_.insert(t);
+    }
+  }
+}
+
+bool HitSnippet::matches(const std::string& word) const {
+  if (words_.count(word)) return true;
+  // Only words that could stem to a query stem are stemmed (Xapian stems every word).
+  if (std::none_of(heads_.begin(), heads_.end(),
+                   [&](const std::string& h) { return word.starts_with(h); }))
+    return false;
+  auto [it, inserted] = seen_.try_emplace(word, false);
+  if (inserted) it->second = stems_.count(stemmer_(word)) > 0;
+  return it->second;
+}
+
+std::pair<std::size_t, std::size_t> HitSnippet::window(std::string_view text) const {
+  struct Match {
+    std::size_t begin;
+    std::string word;
+  };
+  std::vector<Match> found;
+  std::string word;
+  for (std::size_t i = 0; i < text.size() && found.size() < kMaxMatches;) {
+    if (!is_word_byte(text[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    word.clear();
+    while (j < text.size() && is_word_byte(text[j])) word += ascii_lower(text[j++]);
+    if (matches(word)) found.push_back({i, word});
+    i = j;
+  }
+
+  const std::size_t span = kWindowLengths * length_;
+  std::size_t begin = 0;
+  std::size_t end = std::min(text.size(), length_);
+  if (!found.empty()) {
+    // The window starting at the match with the most distinct query words after it, then the
+    // most matches.
+    std::size_t best = 0, best_score = 0;
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      std::vector<std::string_view> distinct;
+      std::size_t count = 0;
+      for (std::size_t j = i; j < found.size() && found[j].begin < found[i].begin + span; ++j) {
+        ++count;
+        if (std::find(distinct.begin(), distinct.end(), found[j].word) == distinct.end())
+          distinct.push_back(found[j].word);
+      }
+      std::size_t score = distinct.size() * kMaxMatches + count;
+      if (score > best_score) {
+        best_score = score;
+        best = i;
+      }
+    }
+    std::size_t first = found[best].begin;
+    // Some context before the first match: back to a sentence start if one is near, else to a
+    // word start about half a snippet before it.
+    begin = first > length_ / 2 ? first - length_ / 2 : 0;
+    for (std::size_t i = first; i > begin; --i) {
+      if (sentence_starts_at(text, i) && is_word_byte(text[i])) {
+        begin = i;
+        break;
+      }
+    }
+    while (begin > 0 && begin < first && !std::isspace(static_cast<unsigned char>(text[begin - 1])))
+      ++begin;
+    end = std::min(text.size(), first + span);
+  }
+  // End at a white space, so no word (and no UTF-8 sequence) is cut.
+  if (end < text.size()) {
+    std::size_t e = end;
+    while (e > begin && !std::isspace(static_cast<unsigned char>(text[e]))) --e;
+    if (e > begin) end = e;
+  }
+  return {begin, end};
+}
+
+std::string HitSnippet::operator()(const Xapian::MSet& mset, const std::string& text,
+                                   const std::string& hi_start, const std::string& hi_end) const {
+  if (text.empty()) return {};
+  auto [begin, end] = window(text);
+  std::string part = text.substr(begin, end - begin);
+  std::string out = mset.snippet(part, length_, stemmer_, Xapian::MSet::SNIPPET_EXHAUSTIVE,
+                                 hi_start, hi_end, std::string(kOmit));
+  // MSet::snippet takes the part for the whole text: a part starting mid-sentence or ending
+  // before the text does gets the "..." Xapian would have put there.
+  if (begin > 0 && !sentence_starts_at(text, begin) && !out.starts_with(kOmit))
+    out.insert(0, kOmit);
+  if (end < text.size() && !out.ends_with(kOmit) && !ends_sentence(out)) out += kOmit;
+  return out;
+}
+
+}  // namespace trialsearch
