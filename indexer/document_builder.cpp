@@ -104,8 +104,12 @@ void DocumentBuilder::index_text(std::string_view field_name, std::string_view t
   const unsigned weight = weight_override ? weight_override : spec.weight;
   const std::string folded = fold(text);
   const std::string prefix(spec.prefix);
-  generator_.index_text(folded, weight, prefix);
-  generator_.increase_termpos(kPieceGap);
+  if (spec.positional) {
+    generator_.index_text(folded, weight, prefix);
+    generator_.increase_termpos(kPieceGap);
+  } else {
+    generator_.index_text_without_positions(folded, weight, prefix);
+  }
   if (spec.in_free_text) {
     generator_.index_text(folded, weight);
     generator_.increase_termpos(kPieceGap);
