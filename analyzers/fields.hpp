@@ -11,10 +11,10 @@ namespace trialsearch {
 
 /// Bump when terms, prefixes, slots or analysis change: a database built with another version
 /// is refused with a message that says to reindex.
-inline constexpr std::string_view kSchemaVersion = "trialsearch-schema-3";
+inline constexpr std::string_view kSchemaVersion = "trialsearch-schema-4";
 
 enum class FieldKind {
-  Text,    ///< free text: analysed, positional, field-prefixed and (if in_free_text) unprefixed too
+  Text,    ///< free text: analysed, field-prefixed and (if in_free_text) unprefixed too
   Filter,  ///< boolean filter term: one normalised value per term, no wdf
   Id,      ///< unique id term (one per document)
 };
@@ -27,42 +27,45 @@ struct FieldSpec {
   FieldKind kind;
   unsigned weight;    ///< wdf increment for Text fields (ClinicalTrials.gov weights x10)
   bool in_free_text;  ///< Text fields also indexed without prefix for unfielded search
+  bool positional;    ///< Text fields: word positions kept, so quoted phrases match in the field
 };
 
 /// Long text fields that are indexed once, with their prefix only, and that unfielded words
 /// search as well as the free-text index (QueryParser maps the default field to all of them).
 /// Indexing the bulk of a record's text once instead of twice is what keeps indexing fast.
+/// They are also the fields without positions (`positional` false below): half of a record's
+/// word positions are in them, and a phrase is meant for names (titles, conditions, drugs).
 inline constexpr std::array<std::string_view, 2> kDefaultSearchFields{"summary", "eligibility"};
 
 // clang-format off
 inline constexpr std::array kFields{
-  //          name              query names                   prefix  kind               weight free
-  FieldSpec{"id",              "id nct",                     "Q",    FieldKind::Id,     0, false},
-  FieldSpec{"title",           "title",                      "S",    FieldKind::Text,   9, true},
-  FieldSpec{"condition",       "condition cond",             "XC",   FieldKind::Text,   8, true},
-  FieldSpec{"intervention",    "intervention drug",          "XI",   FieldKind::Text,   8, true},
-  FieldSpec{"keyword",         "keyword",                    "K",    FieldKind::Text,   6, true},
-  FieldSpec{"outcome",         "outcome",                    "XO",   FieldKind::Text,   5, true},
-  FieldSpec{"summary",         "summary description",        "XB",   FieldKind::Text,   4, false},
-  FieldSpec{"sponsor",         "sponsor",                    "XSP",  FieldKind::Text,   4, true},
-  FieldSpec{"other-id",        "otherid",                    "XID",  FieldKind::Text,   4, true},
-  FieldSpec{"mesh",            "mesh",                       "XM",   FieldKind::Text,   3, true},
-  FieldSpec{"site",            "site location facility",     "XL",   FieldKind::Text,   3, true},
-  FieldSpec{"city",            "city",                       "XCI",  FieldKind::Text,   3, false},
-  FieldSpec{"eligibility",     "eligibility criteria",       "XE",   FieldKind::Text,   1, false},
-  FieldSpec{"status",          "status",                     "XST",  FieldKind::Filter, 0, false},
-  FieldSpec{"phase",           "phase",                      "XPH",  FieldKind::Filter, 0, false},
-  FieldSpec{"type",            "type",                       "XTY",  FieldKind::Filter, 0, false},
-  FieldSpec{"sex",             "sex",                        "XSX",  FieldKind::Filter, 0, false},
-  FieldSpec{"healthy",         "healthy",                    "XHV",  FieldKind::Filter, 0, false},
-  FieldSpec{"age-group",       "agegroup",                   "XAG",  FieldKind::Filter, 0, false},
-  FieldSpec{"country",         "country",                    "XCO",  FieldKind::Filter, 0, false},
-  FieldSpec{"sponsor-class",   "sponsorclass",               "XSC",  FieldKind::Filter, 0, false},
-  FieldSpec{"has-results",     "results",                    "XRS",  FieldKind::Filter, 0, false},
-  FieldSpec{"drug-name",       "drugname",                   "XDN",  FieldKind::Filter, 0, false},
-  FieldSpec{"drug-code",       "drugcode",                   "XDC",  FieldKind::Filter, 0, false},
-  FieldSpec{"mesh-term",       "meshterm",                   "XMT",  FieldKind::Filter, 0, false},
-  FieldSpec{"mesh-id",         "meshid",                     "XMI",  FieldKind::Filter, 0, false},
+  //          name              query names                   prefix  kind               weight free   pos
+  FieldSpec{"id",              "id nct",                     "Q",    FieldKind::Id,     0, false, false},
+  FieldSpec{"title",           "title",                      "S",    FieldKind::Text,   9, true,  true},
+  FieldSpec{"condition",       "condition cond",             "XC",   FieldKind::Text,   8, true,  true},
+  FieldSpec{"intervention",    "intervention drug",          "XI",   FieldKind::Text,   8, true,  true},
+  FieldSpec{"keyword",         "keyword",                    "K",    FieldKind::Text,   6, true,  true},
+  FieldSpec{"outcome",         "outcome",                    "XO",   FieldKind::Text,   5, true,  true},
+  FieldSpec{"summary",         "summary description",        "XB",   FieldKind::Text,   4, false, false},
+  FieldSpec{"sponsor",         "sponsor",                    "XSP",  FieldKind::Text,   4, true,  true},
+  FieldSpec{"other-id",        "otherid",                    "XID",  FieldKind::Text,   4, true,  true},
+  FieldSpec{"mesh",            "mesh",                       "XM",   FieldKind::Text,   3, true,  true},
+  FieldSpec{"site",            "site location facility",     "XL",   FieldKind::Text,   3, true,  true},
+  FieldSpec{"city",            "city",                       "XCI",  FieldKind::Text,   3, false, true},
+  FieldSpec{"eligibility",     "eligibility criteria",       "XE",   FieldKind::Text,   1, false, false},
+  FieldSpec{"status",          "status",                     "XST",  FieldKind::Filter, 0, false, false},
+  FieldSpec{"phase",           "phase",                      "XPH",  FieldKind::Filter, 0, false, false},
+  FieldSpec{"type",            "type",                       "XTY",  FieldKind::Filter, 0, false, false},
+  FieldSpec{"sex",             "sex",                        "XSX",  FieldKind::Filter, 0, false, false},
+  FieldSpec{"healthy",         "healthy",                    "XHV",  FieldKind::Filter, 0, false, false},
+  FieldSpec{"age-group",       "agegroup",                   "XAG",  FieldKind::Filter, 0, false, false},
+  FieldSpec{"country",         "country",                    "XCO",  FieldKind::Filter, 0, false, false},
+  FieldSpec{"sponsor-class",   "sponsorclass",               "XSC",  FieldKind::Filter, 0, false, false},
+  FieldSpec{"has-results",     "results",                    "XRS",  FieldKind::Filter, 0, false, false},
+  FieldSpec{"drug-name",       "drugname",                   "XDN",  FieldKind::Filter, 0, false, false},
+  FieldSpec{"drug-code",       "drugcode",                   "XDC",  FieldKind::Filter, 0, false, false},
+  FieldSpec{"mesh-term",       "meshterm",                   "XMT",  FieldKind::Filter, 0, false, false},
+  FieldSpec{"mesh-id",         "meshid",                     "XMI",  FieldKind::Filter, 0, false, false},
 };
 // clang-format on
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "analyzers/alias_graph.hpp"
+#include "analyzers/cached_stemmer.hpp"
 #include "analyzers/drug_codes.hpp"
 #include "analyzers/fields.hpp"
 #include "analyzers/text_fold.hpp"
@@ -81,18 +82,23 @@ void title_code_pairs(std::string_view title, std::vector<std::vector<std::strin
   }
 }
 
+// The record JSON up to its origin: the same for a trial read from any source.
+std::string hash_of_content(std::string_view json_without_origin) {
+  return fmt::format("{:016x}", fnv1a(json_without_origin));
+}
+
 }  // namespace
 
 std::string id_term(std::string_view nct_id) { return make_term(field("id").prefix, fold(nct_id)); }
 
 std::string content_hash(const Trial& trial) {
-  Trial copy = trial;
-  copy.origin = Origin{};
-  return fmt::format("{:016x}", fnv1a(trial_to_json(copy)));
+  std::size_t content_end = 0;
+  std::string json = trial_to_json(trial, content_end);
+  return hash_of_content(std::string_view(json).substr(0, content_end));
 }
 
 DocumentBuilder::DocumentBuilder() {
-  generator_.set_stemmer(Xapian::Stem("english"));
+  generator_.set_stemmer(cached_stemmer("english"));
   generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
 }
 
@@ -104,8 +110,12 @@ void DocumentBuilder::index_text(std::string_view field_name, std::string_view t
   const unsigned weight = weight_override ? weight_override : spec.weight;
   const std::string folded = fold(text);
   const std::string prefix(spec.prefix);
-  generator_.index_text(folded, weight, prefix);
-  generator_.increase_termpos(kPieceGap);
+  if (spec.positional) {
+    generator_.index_text(folded, weight, prefix);
+    generator_.increase_termpos(kPieceGap);
+  } else {
+    generator_.index_text_without_positions(folded, weight, prefix);
+  }
   if (spec.in_free_text) {
     generator_.index_text(folded, weight);
     generator_.increase_termpos(kPieceGap);
@@ -224,7 +234,10 @@ BuiltDocument DocumentBuilder::build(const Trial& t) {
   doc.add_value(kSlotMaxAgeDays,
                 Xapian::sortable_serialise(t.maximum_age.days.value_or(1'000'000)));
   if (!coords.empty()) doc.add_value(kSlotCoords, coords.serialise());
-  out.content_hash = content_hash(t);
+  // One serialisation gives both the record data and its content hash.
+  std::size_t content_end = 0;
+  std::string data = trial_to_json(t, content_end);
+  out.content_hash = hash_of_content(std::string_view(data).substr(0, content_end));
   doc.add_value(kSlotContentHash, out.content_hash);
   doc.add_value(kSlotFacetStatus, join_facet({t.overall_status}));
   doc.add_value(kSlotFacetPhase, join_facet(t.phases));
@@ -235,7 +248,7 @@ BuiltDocument DocumentBuilder::build(const Trial& t) {
   add_spelling_words(t.brief_title, out.spelling_words);
   for (const auto& c : t.conditions) add_spelling_words(c, out.spelling_words);
 
-  doc.set_data(trial_to_json(t));
+  doc.set_data(data);
   out.document = std::move(doc);
   return out;
 }

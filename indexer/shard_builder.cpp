@@ -8,6 +8,7 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -59,6 +60,7 @@ void build_one_shard(BoundedQueue<Trial>& queue, const std::string& path, std::s
                                 Xapian::DB_CREATE | Xapian::DB_DANGEROUS | Xapian::DB_NO_SYNC);
     DocumentBuilder builder;
     std::size_t since_commit = 0;
+    std::unordered_set<std::string> seen;  // id terms in this shard
     while (auto t = queue.pop()) {
       BuiltDocument built;
       try {
@@ -68,13 +70,16 @@ void build_one_shard(BoundedQueue<Trial>& queue, const std::string& path, std::s
         skipped(t->origin, fmt::format("{}: cannot index: {}", t->nct_id, e.what()));
         continue;
       }
-      if (db.term_exists(built.id_term)) {
-        ++out.duplicates;
-      } else {
+      // A shard starts empty and sees every copy of its ids: a new id is added without the
+      // unique-term lookup that replace_document() makes.
+      if (seen.insert(built.id_term).second) {
         ++out.written;
         out.ids.push_back(built.nct_id);
+        db.add_document(built.document);
+      } else {
+        ++out.duplicates;
+        db.replace_document(built.id_term, built.document);
       }
-      db.replace_document(built.id_term, built.document);
       if (!built.alias_groups.empty())
         out.alias_groups.emplace_back(built.nct_id, std::move(built.alias_groups));
       std::sort(built.spelling_words.begin(), built.spelling_words.end());

@@ -201,6 +201,11 @@ void read_dates_and_enrollment(element j, Trial& t) {
 }  // namespace
 
 std::string trial_to_json(const Trial& t) {
+  std::size_t content_end = 0;
+  return trial_to_json(t, content_end);
+}
+
+std::string trial_to_json(const Trial& t, std::size_t& content_end) {
   JsonWriter w;
   w.begin_object()
       .field_if("nct_id", t.nct_id)
@@ -245,6 +250,7 @@ std::string trial_to_json(const Trial& t) {
   write_list(w, "secondary_outcomes", t.secondary_outcomes, write_outcome);
   w.field_if("related_nct_ids", t.related_nct_ids);
   if (t.has_results) w.key("has_results").value(true);
+  content_end = w.str().size();  // the origin is written last: see content_hash()
   write_origin(w, t.origin);
   w.end_object();
   return w.take();
