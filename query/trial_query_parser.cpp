@@ -174,6 +174,58 @@ std::string filter_term(std::string_view field_name, std::string_view value) {
   return make_term(field(field_name).prefix, filter_value(value));
 }
 
+// The prefix of a term: its leading capitals (all our prefixes are capitals, words lower case).
+std::string_view term_prefix(std::string_view term) {
+  std::size_t n = 0;
+  while (n < term.size() && term[n] >= 'A' && term[n] <= 'Z') ++n;
+  return term.substr(0, n);
+}
+
+bool positional_prefix(std::string_view prefix) {
+  for (const auto& f : kFields)
+    if (f.prefix == prefix) return f.positional;
+  return true;
+}
+
+// A quoted phrase in a field indexed without positions (summary, eligibility) would match
+// nothing: there it becomes "all of these words". QueryParser gives a phrase over the default
+// fields as one OP_PHRASE per prefix, so only those branches change. Rebuilds only the operators
+// QueryParser produces around phrases (their parameters are not readable in Xapian 1.4).
+Xapian::Query relax_unpositioned_phrases(const Xapian::Query& q) {
+  const auto type = q.get_type();
+  const std::size_t n = q.get_num_subqueries();
+  if (n == 0) return q;
+  if (type == Xapian::Query::OP_PHRASE) {
+    bool positional = false;
+    for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t)
+      positional |= positional_prefix(term_prefix(*t));
+    if (positional) return q;
+    std::vector<Xapian::Query> words;
+    for (std::size_t i = 0; i < n; ++i) words.push_back(q.get_subquery(i));
+    return Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end());
+  }
+  switch (type) {
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_SYNONYM:
+      break;
+    default:
+      return q;
+  }
+  std::vector<Xapian::Query> subs;
+  bool changed = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    Xapian::Query sub = q.get_subquery(i);
+    subs.push_back(relax_unpositioned_phrases(sub));
+    changed |= subs.back().get_description() != sub.get_description();
+  }
+  return changed ? Xapian::Query(type, subs.begin(), subs.end()) : q;
+}
+
 struct TrialQueryParser::Impl {
   Xapian::Database db;
   mutable Xapian::QueryParser qp;
@@ -226,10 +278,12 @@ struct TrialQueryParser::Impl {
         (new Xapian::NumberRangeProcessor(kSlotEnrollment, "enrollment:"))->release());
   }
 
-  Xapian::Query parse_with(const std::string& text, Xapian::Query::op default_op) const {
+  Xapian::Query parse_with(const std::string& text, Xapian::Query::op default_op,
+                           bool relax_phrases = true) const {
     qp.set_default_op(default_op);
     try {
-      return qp.parse_query(text, kParseFlags);
+      Xapian::Query q = qp.parse_query(text, kParseFlags);
+      return relax_phrases ? relax_unpositioned_phrases(q) : q;
     } catch (const Xapian::QueryParserError& e) {
       throw UsageError("query syntax error: " + e.get_msg());
     }
@@ -307,7 +361,7 @@ QueryTiers TrialQueryParser::parse_tiers(std::string_view text, MatchMode mode) 
                             scored);
     Xapian::Query phrase_boost;
     if (mode != MatchMode::Any && words.size() >= 2 && words.size() <= 6) {
-      Xapian::Query phrase = impl_->parse_with("\"" + s + "\"", Xapian::Query::OP_AND);
+      Xapian::Query phrase = impl_->parse_with("\"" + s + "\"", Xapian::Query::OP_AND, false);
       phrase_boost = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                                    Xapian::Query(Xapian::Query::OP_FILTER, every, phrase),
                                    kPhraseBoost * kAllWordsBoost);
