@@ -242,7 +242,7 @@ def main(argv):
                 j = json.loads(line)
             except ValueError:
                 continue
-            if "mlt" in json.dumps(j).lower():
+            if "more-like-this" in j.get("mode", "").lower():
                 mrows.append((p, j.get("mode", "mlt"), j["p50_ms"], j["p99_ms"]))
 
     # nightly: 1,000 changed studies upserted, then the whole corpus as a snapshot (a new
