@@ -205,6 +205,20 @@ bool is_documentation(const fs::path& path) {
   return name.starts_with(".") || path.extension() == ".md";
 }
 
+// The record files of a folder, recursively, in sorted order (documentation left out). `ec` is
+// set when the folder cannot be read whole.
+std::vector<std::string> folder_files(const std::string& folder, std::error_code& ec) {
+  std::vector<std::string> files;
+  for (auto it = fs::recursive_directory_iterator(
+           folder, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec) && !is_documentation(it->path()))
+      files.push_back(it->path().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 }  // namespace
 
 InputFormat detect_format(std::string_view head) {
@@ -260,10 +274,9 @@ std::uint64_t source_bytes(const std::vector<std::string>& sources) {
     if (source == "-") return 0;
     std::error_code ec;
     if (fs::is_directory(source, ec)) {
-      for (auto it = fs::recursive_directory_iterator(
-               source, fs::directory_options::skip_permission_denied, ec);
-           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file(ec) && !is_documentation(it->path())) total += it->file_size(ec);
+      for (const auto& f : folder_files(source, ec)) {
+        auto size = fs::file_size(f, ec);
+        if (!ec) total += size;
       }
     } else {
       auto size = fs::file_size(source, ec);
@@ -292,20 +305,13 @@ ReadCounts read_sources(const std::vector<std::string>& sources, TrialSink& sink
       continue;
     }
     if (fs::is_directory(status)) {
-      std::vector<std::string> files;
-      for (auto it = fs::recursive_directory_iterator(
-               source, fs::directory_options::skip_permission_denied, ec);
-           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file(ec) && !is_documentation(it->path()))
-          files.push_back(it->path().string());
-      }
+      std::vector<std::string> files = folder_files(source, ec);
       if (ec) {
         Origin origin;
         origin.file = source;
         ++counts.input_errors;
         sink.skipped(origin, fmt::format("cannot read folder: {}", ec.message()));
       }
-      std::sort(files.begin(), files.end());
       for (const auto& f : files) read_file(f, sink, counts);
       continue;
     }
