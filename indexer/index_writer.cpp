@@ -85,6 +85,17 @@ class OrderedResults {
   std::optional<std::uint64_t> total_;
 };
 
+// Counts a skipped record or input in the summary and reports it (from any thread).
+void count_skip(IndexSummary& summary, std::mutex& summary_mutex, const IndexCallbacks& callbacks,
+                const Origin& where, std::string_view reason) {
+  {
+    std::lock_guard lock(summary_mutex);
+    ++summary.skipped;
+    ++summary.skip_reasons[std::string(reason)];
+  }
+  if (callbacks.skipped) callbacks.skipped(fmt::format("skipped {}: {}", describe(where), reason));
+}
+
 class QueueSink : public TrialSink {
  public:
   QueueSink(BoundedQueue<Numbered>& queue, IndexSummary& summary, std::mutex& summary_mutex,
@@ -94,13 +105,7 @@ class QueueSink : public TrialSink {
   void trial(Trial&& t) override { queue_.push(Numbered{seq_++, std::move(t)}); }
 
   void skipped(const Origin& where, std::string_view reason) override {
-    {
-      std::lock_guard lock(summary_mutex_);
-      ++summary_.skipped;
-      ++summary_.skip_reasons[std::string(reason)];
-    }
-    if (callbacks_.skipped)
-      callbacks_.skipped(fmt::format("skipped {}: {}", describe(where), reason));
+    count_skip(summary_, summary_mutex_, callbacks_, where, reason);
   }
 
   std::uint64_t count() const { return seq_; }
@@ -274,13 +279,7 @@ IndexSummary build_generation(const std::vector<std::string>& sources, const Ind
     ShardBuildResult built = build_shards(
         [&](TrialSink& sink) { counts = read_sources(sources, sink, &consumed); }, shard_options,
         [&](const Origin& where, std::string_view reason) {
-          {
-            std::lock_guard lock(summary_mutex);
-            ++summary.skipped;
-            ++summary.skip_reasons[std::string(reason)];
-          }
-          if (callbacks.skipped)
-            callbacks.skipped(fmt::format("skipped {}: {}", describe(where), reason));
+          count_skip(summary, summary_mutex, callbacks, where, reason);
         });
     summary.read = built.read;
     summary.inputs = counts.inputs;
@@ -468,16 +467,16 @@ IndexSummary update_live(const std::vector<std::string>& sources, const IndexOpt
   summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   db.set_metadata(std::string(kMetaLastRun), summary_to_json(summary));
   db.commit();
+  summary.generation = live_generation(options.db_path).value_or("");
   if (summary.added || summary.replaced) {
     change.time = now_iso();
     change.mode = "update";
-    change.generation = live_generation(options.db_path).value_or("");
+    change.generation = summary.generation;
     change.documents = summary.documents;
     change.added_count = summary.added;
     change.replaced_count = summary.replaced;
     append_change(options.db_path, change);
   }
-  summary.generation = live_generation(options.db_path).value_or("");
   summary.status_changes = change.status_changes.size();
   report(true);
   return summary;
