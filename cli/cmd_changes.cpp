@@ -10,6 +10,7 @@
 #include "indexer/db_path.hpp"
 #include "indexer/errors.hpp"
 #include "indexer/json_writer.hpp"
+#include "query/trial_database.hpp"
 
 namespace trialsearch::cli {
 namespace {
@@ -35,10 +36,7 @@ void print_human(const std::vector<ChangeEntry>& entries) {
 
 int run_changes(const ChangesOptions& o) {
   std::string path = resolve_db_path(o.db.db);
-  if (!std::filesystem::exists(path))
-    throw RuntimeError(fmt::format(
-        "no trialsearch database at {}: build one with `trialsearch index --db {} SOURCE...`", path,
-        path));
+  if (!std::filesystem::exists(path)) throw no_database_error(path);
   static const std::regex kDate(R"(\d{4}(-\d{2}(-\d{2}(T\d{2}(:\d{2}(:\d{2}Z?)?)?)?)?)?)");
   if (!o.since.empty() && !std::regex_match(o.since, kDate))
     throw UsageError(fmt::format("--since {}: expected a date such as 2026-11-29", o.since));

@@ -32,11 +32,14 @@ Xapian::Database open_following_stub(const std::string& path) {
 
 }  // namespace
 
+RuntimeError no_database_error(const std::string& path) {
+  return RuntimeError(fmt::format(
+      "no trialsearch database at {}: build one with `trialsearch index --db {} SOURCE...`", path,
+      path));
+}
+
 Xapian::Database open_database(const std::string& path) {
-  if (!std::filesystem::exists(path))
-    throw RuntimeError(fmt::format(
-        "no trialsearch database at {}: build one with `trialsearch index --db {} SOURCE...`", path,
-        path));
+  if (!std::filesystem::exists(path)) throw no_database_error(path);
   Xapian::Database db;
   try {
     db = open_following_stub(path);

@@ -7,7 +7,12 @@
 #include <functional>
 #include <string>
 
+#include "indexer/errors.hpp"
+
 namespace trialsearch {
+
+/// The error for a --db path where there is no database: says how to build one.
+RuntimeError no_database_error(const std::string& path);
 
 /// Opens the database at `path` (a database folder or a stub file) for reading. Throws
 /// RuntimeError when there is none ("... build one with `trialsearch index --db PATH SOURCE...`"),
