@@ -92,6 +92,7 @@ int run_search(SearchCommandOptions& o) {
   s.mode = parse_match(o.match);
   s.sort = parse_sort(o.sort);
   const bool human = !(o.json || o.jsonl || o.csv || o.ids);
+  s.records = !o.ids;
   if (human && use_color()) {
     s.highlight_start = "\033[1;33m";
     s.highlight_end = "\033[0m";

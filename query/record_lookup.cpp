@@ -1,5 +1,8 @@
 #include "query/record_lookup.hpp"
 
+#include <cctype>
+
+#include "analyzers/fields.hpp"
 #include "indexer/document_builder.hpp"
 #include "indexer/normalize.hpp"
 #include "indexer/trial_codec.hpp"
@@ -12,6 +15,17 @@ std::optional<Xapian::docid> find_docid(const Xapian::Database& db, std::string_
   auto p = db.postlist_begin(term);
   if (p == db.postlist_end(term)) return std::nullopt;
   return *p;
+}
+
+std::string nct_id_of(const Xapian::Document& doc) {
+  const std::string prefix(field("id").prefix);
+  auto t = doc.termlist_begin();
+  t.skip_to(prefix);
+  if (t == doc.termlist_end() || !(*t).starts_with(prefix)) return {};
+  std::string id = (*t).substr(prefix.size());
+  if (id.starts_with(':')) id.erase(0, 1);  // make_term's separator before an upper-case value
+  for (char& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return id;
 }
 
 std::optional<Trial> find_trial(const Xapian::Database& db, std::string_view nct_id) {

@@ -14,6 +14,7 @@
 #include "indexer/trial_codec.hpp"
 #include "query/hit_snippet.hpp"
 #include "query/ranking.hpp"
+#include "query/record_lookup.hpp"
 
 namespace trialsearch {
 namespace {
@@ -238,6 +239,11 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
     hit.weight = it.get_weight();
     hit.percent = it.get_percent();
     Xapian::Document doc = it.get_document();
+    if (!options.records) {
+      hit.trial.nct_id = nct_id_of(doc);
+      result.hits.push_back(std::move(hit));
+      continue;
+    }
     hit.trial = trial_from_json(doc.get_data());
     hit.snippet =
         snippet(mset, snippet_source(hit.trial), options.highlight_start, options.highlight_end);

@@ -27,6 +27,9 @@ struct SearchOptions {
   std::size_t offset = 0;
   std::vector<std::string> facets;  ///< names from kFacetNames
   bool explain = false;
+  /// Read each hit's stored record and make its snippet; false fills only Hit::trial.nct_id
+  /// (from the id term), which is all `--ids` prints.
+  bool records = true;
   /// Highlight markers put around matched words in snippets (empty: none).
   std::string highlight_start;
   std::string highlight_end;

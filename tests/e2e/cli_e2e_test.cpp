@@ -148,6 +148,21 @@ TEST_CASE("output formats: --ids, --csv, --jsonl", "[e2e][search]") {
   REQUIRE(ids.exit_code == 0);
   CHECK(ids.out.find("NCT") == 0);
   CHECK(ids.out.find(' ') == std::string::npos);
+  // --ids reads only the id terms: the same trials in the same order as the full results
+  for (const std::string q : {"lupus", "cancer OR lupus", "belimumab", "NCT05869955"}) {
+    INFO(q);
+    auto listed = run_cli({"search", "--db", corpus_db(), "--ids", "--limit", "50", q});
+    REQUIRE(listed.exit_code == 0);
+    std::vector<std::string> lines;
+    for (std::size_t start = 0; start < listed.out.size();) {
+      auto end = listed.out.find('\n', start);
+      lines.push_back(listed.out.substr(start, end - start));
+      start = end + 1;
+    }
+    auto expected = search_ids({q});
+    CHECK(!expected.empty());
+    CHECK(lines == expected);
+  }
   auto csv = run_cli({"search", "--db", corpus_db(), "--csv", "lupus"});
   CHECK(csv.out.rfind("rank,nct_id,", 0) == 0);
   auto jsonl = run_cli({"search", "--db", corpus_db(), "--jsonl", "--limit", "3", "lupus"});
