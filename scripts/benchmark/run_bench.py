@@ -2,7 +2,7 @@
 """trialsearch benchmark: one run, same machine, same records, trialsearch beside its peers.
 
 usage: scripts/bench [--size N] [--peers all|none|LIST] [--bin-dir DIR] [--work DIR] [--out FILE]
-                     [--skip-index-peers]
+                     [--skip-index-peers] [--no-snapshot]
 
 Generates N synthetic studies (scripts/gen-corpus, seed 1), then measures:
   floors      cat of the input bytes; trialsearch validate (parse only, no index)
@@ -10,6 +10,7 @@ Generates N synthetic studies (scripts/gen-corpus, seed 1), then measures:
   queries     p50/p95/p99 of scripts/benchmark/queries.txt: in process, and as whole CLI processes
   similar     p50/p99 for scripts/benchmark/mlt-ids.txt where the engine has it
   nightly     upsert of 1,000 changed studies into the index, then a --snapshot rebuild
+              (--no-snapshot: the upsert only; a rebuild costs as much as the first index)
 Writes a Markdown report to --out (default bench-out/bench-N.md) and prints it.
 Peers: scriptindex, fts5, sphinx, lucene (see scripts/benchmark/PEERS-NOTES.md).
 """
@@ -108,6 +109,7 @@ def changed_studies(corpus, out, n=1000):
 
 def main(argv):
     size, peers, bin_dir, work, out, skip_peer_index = 2000, "all", os.path.join(ROOT, "build-rel"), None, None, False
+    snapshot = True
     i = 0
     while i < len(argv):
         a = argv[i]
@@ -128,6 +130,9 @@ def main(argv):
             i += 2
         elif a == "--skip-index-peers":
             skip_peer_index = True
+            i += 1
+        elif a == "--no-snapshot":
+            snapshot = False
             i += 1
         else:
             die("unknown argument %s\n" % a + __doc__.split("\n\n")[1])
@@ -254,10 +259,11 @@ def main(argv):
     j = json.loads(out_json)
     nrows.append(("upsert of %d changed studies" % n_changed, wall, rss,
                   "%d replaced, %d status changes" % (j["replaced"], j["status_changes"])))
-    wall, rss, out_json = timed([ts, "index", "-q", "--json", "--snapshot", "--db", db, corpus])
-    j = json.loads(out_json)
-    nrows.append(("--snapshot rebuild of all %d" % size, wall, rss,
-                  "%d replaced, %d unchanged, %d status changes" % (j["replaced"], j["unchanged"], j["status_changes"])))
+    if snapshot:
+        wall, rss, out_json = timed([ts, "index", "-q", "--json", "--snapshot", "--db", db, corpus])
+        j = json.loads(out_json)
+        nrows.append(("--snapshot rebuild of all %d" % size, wall, rss,
+                      "%d replaced, %d unchanged, %d status changes" % (j["replaced"], j["unchanged"], j["status_changes"])))
 
     # report
     cpu = ""
