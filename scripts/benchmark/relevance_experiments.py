@@ -1,0 +1,194 @@
+#!/usr/bin/python3
+"""Ranking ideas tried against the relevance judgements, kept so that their figures can be rerun.
+
+usage: relevance_experiments.py BINARY TS_DB WORK
+
+TS_DB is a trialsearch database of the shared real records (as scripts/eval-relevance builds);
+WORK a scratch folder for the plain indexes built here. Prints condensed nDCG@10 for TREC CT 2022
+and SIGIR 2016, query styles "first keyword" and "first three keywords", for:
+  mesh     trialsearch's ranking, re-ordered with a bonus for trials whose condition MeSH terms
+           (or ancestors) are named by the query, directly or through a condition -> MeSH map
+           learnt from the records (a condition spelling mapped to the MeSH terms that at least
+           `share` of its trials carry);
+  elig     the plain BM25 baseline of eval-relevance with all eligibility text, without the
+           exclusion criteria, and without eligibility;
+  topical  the plain baseline plus a weighted second query over title, conditions, keywords and
+           condition MeSH only, over a grid of BM25 k1 and b.
+Needs python3-xapian and ../shared/data.
+"""
+import collections
+import importlib.machinery
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+import unicodedata
+
+import xapian
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+_loader = importlib.machinery.SourceFileLoader("eval_relevance", os.path.join(HERE, "..", "eval-relevance"))
+_spec = importlib.util.spec_from_loader("eval_relevance", _loader)
+ev = importlib.util.module_from_spec(_spec)
+_loader.exec_module(ev)
+
+
+def fold(s):
+    s = unicodedata.normalize("NFKD", s.lower())
+    return " ".join(re.findall(r"[a-z0-9]+", "".join(c for c in s if not unicodedata.combining(c))))
+
+
+def collections_topics(present):
+    """(collection, style, [(query, judged)]) for every collection and query style."""
+    out = []
+    for name in ("trec-ct-2022", "sigir-2016"):
+        folder = os.path.join(ev.DATA, "relevance", name)
+        qrels = ev.load_qrels(os.path.join(folder, "qrels.tsv"), present)
+        with open(os.path.join(folder, "id2queries.json")) as f:
+            topics = json.load(f)
+        for k in (1, 3):
+            rows = []
+            for topic, entry in sorted(topics.items()):
+                judged = qrels.get(topic)
+                conds = entry.get("gpt-4-turbo", {}).get("conditions", [])
+                if judged and conds and max(judged.values()) > 0:
+                    rows.append((" ".join(conds[:k]), judged))
+            out.append((name, k, rows))
+    return out
+
+
+def mean_ndcg(rows, rank):
+    scores = [s for s in (ev.ndcg10(rank(q), judged) for q, judged in rows) if s is not None]
+    return sum(scores) / len(scores)
+
+
+def report(label, sets, rank):
+    print("%-40s %s" % (label, " ".join("%.4f" % mean_ndcg(rows, rank) for _, _, rows in sets)))
+
+
+def build_plain(path, recs, text):
+    if os.path.exists(path):
+        return xapian.Database(path)
+    db = xapian.WritableDatabase(path, xapian.DB_CREATE_OR_OVERWRITE)
+    tg = xapian.TermGenerator()
+    tg.set_stemmer(xapian.Stem("english"))
+    for t in recs:
+        doc = xapian.Document()
+        tg.set_document(doc)
+        text(tg, t)
+        doc.set_data(t["nct_id"])
+        db.add_document(doc)
+    db.commit()
+    return xapian.Database(path)
+
+
+def main(argv):
+    if len(argv) != 3:
+        ev.die(__doc__.split("\n\n")[1])
+    binary, ts_db, work = argv
+    os.makedirs(work, exist_ok=True)
+    src = xapian.Database(ts_db)
+    recs = [json.loads(src.get_document(p.docid).get_data()) for p in src.postlist("")]
+    by_id = {t["nct_id"]: t for t in recs}
+    sets = collections_topics(set(by_id))
+    print("%-40s %s" % ("", " ".join("%s/%d" % (n[:5], k) for n, k, _ in sets)))
+
+    # mesh: trialsearch's top 200, re-ordered
+    cache = {}
+
+    def ts_hits(q):
+        if q not in cache:
+            r = subprocess.run([binary, "search", "--db", ts_db, "--json", "--limit", "200", "--", q],
+                               capture_output=True, text=True)
+            cache[q] = [(h["nct_id"], h["score"]) for h in json.loads(r.stdout)["results"]] if r.returncode == 0 else []
+        return cache[q]
+
+    mesh_names, cond_mesh, cond_n = set(), collections.defaultdict(collections.Counter), collections.Counter()
+    doc_mesh = {}
+    for t in recs:
+        own = {fold(m) for m in t.get("condition_mesh", [])}
+        doc_mesh[t["nct_id"]] = own | {fold(m) for m in t.get("condition_mesh_ancestors", [])}
+        mesh_names |= doc_mesh[t["nct_id"]]
+        for c in {fold(c) for c in t.get("conditions", [])}:
+            cond_n[c] += 1
+            for m in own:
+                cond_mesh[c][m] += 1
+
+    def expansion(q, share):
+        words, out = fold(q).split(), set()
+        for i in range(len(words)):
+            for j in range(i + 1, min(len(words), i + 6) + 1):
+                g = " ".join(words[i:j])
+                if g in mesh_names:
+                    out.add(g)
+                out |= {m for m, n in cond_mesh.get(g, {}).items() if n / cond_n[g] >= share}
+        return out
+
+    def mesh_rank(alpha, share):
+        def rank(q):
+            hits, ex = ts_hits(q), expansion(q, share)
+            top = hits[0][1] if hits else 0
+            bonus = lambda h: alpha * top * len(ex & doc_mesh[h[0]]) / max(1, len(ex))
+            return [h[0] for h in sorted(hits, key=lambda h: -(h[1] + bonus(h)))]
+        return rank
+
+    report("mesh: trialsearch as it ranks", sets, mesh_rank(0, 1))
+    for alpha in (0.2, 0.8):
+        for share in (0.3, 0.6):
+            report("mesh: bonus %.1f, map share %.1f" % (alpha, share), sets, mesh_rank(alpha, share))
+
+    # elig: the plain baseline with less eligibility text
+    exclusion = re.compile(r"exclusion criteria", re.I)
+
+    def with_elig(keep):
+        def text(tg, t):
+            t2 = dict(t)
+            e = t.get("eligibility_criteria", "")
+            m = exclusion.search(e)
+            if keep == "none":
+                t2["eligibility_criteria"] = ""
+            elif keep == "inclusion" and m:
+                t2["eligibility_criteria"] = e[:m.start()]
+            tg.index_text(ev.text_of(t2))
+        return text
+
+    for keep in ("all", "inclusion", "none"):
+        db = build_plain(os.path.join(work, "plain-elig-" + keep), recs, with_elig(keep))
+        report("elig: plain BM25, eligibility %s" % keep, sets, lambda q, db=db: ev.baseline_search(db, q))
+
+    # topical: plain text plus a weighted query on the topical fields only
+    def topical_text(tg, t):
+        tg.index_text(ev.text_of(t))
+        top = [t.get("brief_title", ""), t.get("official_title", "")] + t.get("conditions", []) + \
+            t.get("keywords", []) + t.get("condition_mesh", [])
+        tg.index_text("\n".join(top), 1, "XT")
+
+    db = build_plain(os.path.join(work, "plain-topical"), recs, topical_text)
+
+    def topical_rank(lam, k1, b):
+        def rank(q):
+            qp = xapian.QueryParser()
+            qp.set_stemmer(xapian.Stem("english"))
+            qp.set_stemming_strategy(qp.STEM_SOME)
+            qp.set_database(db)
+            query = qp.parse_query(q)
+            if lam:
+                topical = qp.parse_query(q, qp.FLAG_DEFAULT, "XT")
+                query = xapian.Query(xapian.Query.OP_OR, query,
+                                     xapian.Query(xapian.Query.OP_SCALE_WEIGHT, topical, lam))
+            enq = xapian.Enquire(db)
+            enq.set_query(query)
+            enq.set_weighting_scheme(xapian.BM25Weight(k1, 0, 1, b, 0.5))
+            return [m.document.get_data().decode() for m in enq.get_mset(0, 100)]
+        return rank
+
+    for lam in (0, 0.25, 0.5, 1, 2):
+        for k1, b in ((1.2, 0.75), (1, 0.5), (2, 0.75), (1.2, 0.3)):
+            report("topical: weight %.2f, k1 %.1f, b %.2f" % (lam, k1, b), sets, topical_rank(lam, k1, b))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
