@@ -8,7 +8,7 @@
 #include <functional>
 #include <mutex>
 #include <thread>
-#include <unordered_set>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -46,21 +46,34 @@ class DispatchSink : public TrialSink {
 
 struct ShardOutput {
   std::uint64_t written = 0, duplicates = 0;
+  std::vector<std::string> segments;  ///< databases written, in order
   std::vector<std::string> ids;
   std::vector<std::pair<std::string, std::vector<std::vector<std::string>>>> alias_groups;
   std::exception_ptr error;
 };
 
-void build_one_shard(BoundedQueue<Trial>& queue, const std::string& path, std::size_t commit_every,
+// No reader ever sees a segment: no fsyncs.
+constexpr int kSegmentFlags = Xapian::DB_DANGEROUS | Xapian::DB_NO_SYNC;
+
+void build_one_shard(BoundedQueue<Trial>& queue, const std::string& path,
+                     const ShardBuildOptions& options,
                      const std::function<void(const Origin&, std::string_view)>& skipped,
                      std::mutex& skipped_mutex, ShardOutput& out) {
   try {
-    // No reader ever sees a shard: skip the fsyncs.
-    Xapian::WritableDatabase db(path,
-                                Xapian::DB_CREATE | Xapian::DB_DANGEROUS | Xapian::DB_NO_SYNC);
+    Xapian::WritableDatabase db;
+    std::size_t since_commit = 0, in_segment = 0;
+    // Ids written by earlier segments of this run that a later copy replaces, per segment.
+    std::vector<std::vector<std::string>> superseded;
+    auto next_segment = [&] {
+      if (!out.segments.empty()) db.close();  // commits
+      out.segments.push_back(fmt::format("{}-{}", path, out.segments.size()));
+      superseded.emplace_back();
+      db = Xapian::WritableDatabase(out.segments.back(), Xapian::DB_CREATE | kSegmentFlags);
+      since_commit = in_segment = 0;
+    };
+    next_segment();
     DocumentBuilder builder;
-    std::size_t since_commit = 0;
-    std::unordered_set<std::string> seen;  // id terms in this shard
+    std::unordered_map<std::string, std::size_t> seen;  // id term -> segment holding it
     while (auto t = queue.pop()) {
       BuiltDocument built;
       try {
@@ -70,15 +83,27 @@ void build_one_shard(BoundedQueue<Trial>& queue, const std::string& path, std::s
         skipped(t->origin, fmt::format("{}: cannot index: {}", t->nct_id, e.what()));
         continue;
       }
+      if (in_segment >= options.segment_size) next_segment();
       // A shard starts empty and sees every copy of its ids: a new id is added without the
-      // unique-term lookup that replace_document() makes.
-      if (seen.insert(built.id_term).second) {
+      // unique-term lookup that replace_document() makes. A copy of an id that an earlier
+      // segment holds goes into this one, and is deleted from the earlier one at the end.
+      const std::size_t current = out.segments.size() - 1;
+      auto [where, fresh] = seen.try_emplace(built.id_term, current);
+      bool added = true;
+      if (fresh) {
         ++out.written;
         out.ids.push_back(built.nct_id);
         db.add_document(built.document);
       } else {
         ++out.duplicates;
-        db.replace_document(built.id_term, built.document);
+        if (where->second == current) {
+          db.replace_document(built.id_term, built.document);
+          added = false;
+        } else {
+          superseded[where->second].push_back(built.id_term);
+          where->second = current;
+          db.add_document(built.document);
+        }
       }
       if (!built.alias_groups.empty())
         out.alias_groups.emplace_back(built.nct_id, std::move(built.alias_groups));
@@ -87,12 +112,19 @@ void build_one_shard(BoundedQueue<Trial>& queue, const std::string& path, std::s
           std::unique(built.spelling_words.begin(), built.spelling_words.end()),
           built.spelling_words.end());
       for (const auto& w : built.spelling_words) db.add_spelling(w);
-      if (++since_commit >= commit_every) {
+      if (added) ++in_segment;
+      if (++since_commit >= options.commit_every) {
         db.commit();
         since_commit = 0;
       }
     }
-    db.commit();
+    db.close();
+    for (std::size_t i = 0; i < superseded.size(); ++i) {
+      if (superseded[i].empty()) continue;
+      Xapian::WritableDatabase earlier(out.segments[i], Xapian::DB_OPEN | kSegmentFlags);
+      for (const auto& term : superseded[i]) earlier.delete_document(term);
+      earlier.close();
+    }
   } catch (...) {
     out.error = std::current_exception();
     // drain so the reader never blocks on a dead shard
@@ -122,7 +154,7 @@ ShardBuildResult build_shards(const std::function<void(TrialSink&)>& read,
   std::vector<std::thread> threads;
   for (unsigned i = 0; i < n; ++i) {
     paths.push_back((work / fmt::format("shard-{}", i)).string());
-    threads.emplace_back(build_one_shard, std::ref(*queues[i]), paths.back(), options.commit_every,
+    threads.emplace_back(build_one_shard, std::ref(*queues[i]), paths.back(), std::cref(options),
                          std::cref(skipped), std::ref(skipped_mutex), std::ref(outputs[i]));
   }
   std::function<void(const Origin&, std::string_view)> locked_skip = [&](const Origin& o,
@@ -147,7 +179,8 @@ ShardBuildResult build_shards(const std::function<void(TrialSink&)>& read,
   result.read = sink.read;
   {
     Xapian::Database all;
-    for (const auto& p : paths) all.add_database(Xapian::Database(p));
+    for (const auto& o : outputs)
+      for (const auto& segment : o.segments) all.add_database(Xapian::Database(segment));
     try {
       all.compact(options.output, Xapian::DBCOMPACT_MULTIPASS);
     } catch (const Xapian::Error& e) {

@@ -17,7 +17,10 @@ struct ShardBuildOptions {
   std::string output;   ///< folder for the new database; must not exist yet
   unsigned shards = 0;  ///< parallel shards; 0 = one per core
   std::size_t commit_every =
-      250;                        ///< documents per shard between flushes (bounds memory; measured)
+      250;  ///< documents per shard between flushes (bounds memory; measured)
+  /// Documents per segment: a shard starts a fresh database after this many, and the final
+  /// compaction merges every segment, so that commits never go into a large B-tree.
+  std::size_t segment_size = 20000;
   std::function<void()> on_read;  ///< called on the reader's thread for every trial read
 };
 

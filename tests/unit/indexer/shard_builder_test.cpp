@@ -26,6 +26,10 @@ std::string study(int n, const std::string& title, const std::string& drug,
 
 TEST_CASE("shards merge into one database; a duplicate id keeps its last version",
           "[indexer][shards]") {
+  // One segment per shard, and many small segments (the duplicate then lands in a later
+  // segment than its first copy, which must be deleted from the earlier one).
+  const std::size_t segment_size = GENERATE(20000, 16);
+  INFO("segment size " << segment_size);
   test::TempDir dir;
   std::string src = (dir.path() / "in.jsonl").string();
   {
@@ -40,6 +44,7 @@ TEST_CASE("shards merge into one database; a duplicate id keeps its last version
   options.output = (dir.path() / "db").string();
   options.shards = 3;
   options.commit_every = 50;
+  options.segment_size = segment_size;
   std::vector<std::string> skips;
   auto result = build_shards(
       [&](TrialSink& sink) { read_sources({src}, sink); }, options,
