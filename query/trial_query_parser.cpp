@@ -187,11 +187,17 @@ bool positional_prefix(std::string_view prefix) {
   return true;
 }
 
-// A quoted phrase in a field indexed without positions (summary, eligibility) would match
-// nothing: there it becomes "all of these words". QueryParser gives a phrase over the default
-// fields as one OP_PHRASE per prefix, so only those branches change. Rebuilds only the operators
-// QueryParser produces around phrases (their parameters are not readable in Xapian 1.4).
-Xapian::Query relax_unpositioned_phrases(const Xapian::Query& q) {
+// What becomes of a phrase over a field indexed without positions (summary, eligibility),
+// where as a phrase it would match nothing, yet cost a position lookup per candidate trial.
+enum class UnpositionedPhrase {
+  AllWords,  ///< "all of these words": what a user who quoted a phrase gets in those fields
+  Drop,      ///< nothing: for the phrase boost, which only phrases can earn
+};
+
+// QueryParser gives a phrase over the default fields as one OP_PHRASE per prefix, so only those
+// branches change. Rebuilds only the operators QueryParser produces around phrases (their
+// parameters are not readable in Xapian 1.4).
+Xapian::Query rewrite_unpositioned_phrases(const Xapian::Query& q, UnpositionedPhrase how) {
   const auto type = q.get_type();
   const std::size_t n = q.get_num_subqueries();
   if (n == 0) return q;
@@ -200,6 +206,7 @@ Xapian::Query relax_unpositioned_phrases(const Xapian::Query& q) {
     for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t)
       positional |= positional_prefix(term_prefix(*t));
     if (positional) return q;
+    if (how == UnpositionedPhrase::Drop) return Xapian::Query();  // OR drops it; AND: nothing
     std::vector<Xapian::Query> words;
     for (std::size_t i = 0; i < n; ++i) words.push_back(q.get_subquery(i));
     return Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end());
@@ -220,7 +227,7 @@ Xapian::Query relax_unpositioned_phrases(const Xapian::Query& q) {
   bool changed = false;
   for (std::size_t i = 0; i < n; ++i) {
     Xapian::Query sub = q.get_subquery(i);
-    subs.push_back(relax_unpositioned_phrases(sub));
+    subs.push_back(rewrite_unpositioned_phrases(sub, how));
     changed |= subs.back().get_description() != sub.get_description();
   }
   return changed ? Xapian::Query(type, subs.begin(), subs.end()) : q;
@@ -279,11 +286,10 @@ struct TrialQueryParser::Impl {
   }
 
   Xapian::Query parse_with(const std::string& text, Xapian::Query::op default_op,
-                           bool relax_phrases = true) const {
+                           UnpositionedPhrase how = UnpositionedPhrase::AllWords) const {
     qp.set_default_op(default_op);
     try {
-      Xapian::Query q = qp.parse_query(text, kParseFlags);
-      return relax_phrases ? relax_unpositioned_phrases(q) : q;
+      return rewrite_unpositioned_phrases(qp.parse_query(text, kParseFlags), how);
     } catch (const Xapian::QueryParserError& e) {
       throw UsageError("query syntax error: " + e.get_msg());
     }
@@ -361,7 +367,8 @@ QueryTiers TrialQueryParser::parse_tiers(std::string_view text, MatchMode mode) 
                             scored);
     Xapian::Query phrase_boost;
     if (mode != MatchMode::Any && words.size() >= 2 && words.size() <= 6) {
-      Xapian::Query phrase = impl_->parse_with("\"" + s + "\"", Xapian::Query::OP_AND, false);
+      Xapian::Query phrase =
+          impl_->parse_with("\"" + s + "\"", Xapian::Query::OP_AND, UnpositionedPhrase::Drop);
       phrase_boost = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                                    Xapian::Query(Xapian::Query::OP_FILTER, every, phrase),
                                    kPhraseBoost * kAllWordsBoost);

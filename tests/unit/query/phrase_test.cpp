@@ -88,3 +88,22 @@ TEST_CASE("long fields have no positions: a phrase there matches all its words",
   auto q = parser.parse("\"lupus nephritis\"", MatchMode::All).get_description();
   CHECK(q.find("PHRASE") != std::string::npos);
 }
+
+TEST_CASE("a relaxed query's phrase boost looks for the phrase only where positions are kept",
+          "[query][phrase]") {
+  // A phrase over summary or eligibility can never match (no positions there) and would cost
+  // a position lookup for every trial that has the words.
+  auto db = phrase_db();
+  TrialQueryParser parser(db);
+  auto tiers = parser.parse_tiers("chronic kidney disease", MatchMode::Relaxed);
+  for (const auto& q : {tiers.query, tiers.top}) {
+    std::string d = q.get_description();
+    INFO(d);
+    CHECK(d.find("chronic@1 PHRASE 3") != std::string::npos);  // the free text keeps positions
+    for (auto name : {"summary", "eligibility"}) {
+      std::string prefix(field(name).prefix);
+      CHECK(d.find(prefix + "chronic@1 PHRASE") == std::string::npos);
+      CHECK(d.find(prefix + "chronic@1 AND " + prefix + "kidney@2") == std::string::npos);
+    }
+  }
+}
