@@ -1,5 +1,6 @@
 #include "query/trial_query_parser.hpp"
 
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <set>
@@ -34,8 +35,25 @@ constexpr unsigned kFieldParseFlags = Xapian::QueryParser::FLAG_AUTO_SYNONYMS |
 
 // Trials matching every word outrank partial matches by this factor in relaxed mode.
 constexpr double kAllWordsBoost = 50.0;
-// An exact phrase of the query's words adds this much again.
+// An exact phrase of the query's words adds this much again...
 constexpr double kPhraseBoost = 2.0;
+// ...when it is in one of the fields that name what a trial is about. They are short positional
+// fields, so the phrase is checked against short position lists; a phrase in the free-text
+// index (which also holds outcomes, sites and sponsors) cost as much as the all-words tier
+// itself on queries of common words (BENCHMARKS.md, "phrase boost").
+constexpr std::array<std::string_view, 5> kPhraseBoostFields{"title", "condition", "intervention",
+                                                             "keyword", "mesh"};
+
+// `title:"WORDS" OR condition:"WORDS" OR ...` over kPhraseBoostFields, for plain words.
+std::string phrase_in_boost_fields(const std::string& words) {
+  std::string text;
+  for (auto name : kPhraseBoostFields) {
+    std::string_view names = field(name).query_names;
+    if (!text.empty()) text += " OR ";
+    text += fmt::format("{}:\"{}\"", names.substr(0, names.find(' ')), words);
+  }
+  return text;
+}
 // A trial named by its NCT id in the query comes first.
 constexpr double kIdBoost = 1000.0;
 
@@ -187,17 +205,11 @@ bool positional_prefix(std::string_view prefix) {
   return true;
 }
 
-// What becomes of a phrase over a field indexed without positions (summary, eligibility),
-// where as a phrase it would match nothing, yet cost a position lookup per candidate trial.
-enum class UnpositionedPhrase {
-  AllWords,  ///< "all of these words": what a user who quoted a phrase gets in those fields
-  Drop,      ///< nothing: for the phrase boost, which only phrases can earn
-};
-
-// QueryParser gives a phrase over the default fields as one OP_PHRASE per prefix, so only those
-// branches change. Rebuilds only the operators QueryParser produces around phrases (their
-// parameters are not readable in Xapian 1.4).
-Xapian::Query rewrite_unpositioned_phrases(const Xapian::Query& q, UnpositionedPhrase how) {
+// A quoted phrase in a field indexed without positions (summary, eligibility) would match
+// nothing: there it becomes "all of these words". QueryParser gives a phrase over the default
+// fields as one OP_PHRASE per prefix, so only those branches change. Rebuilds only the operators
+// QueryParser produces around phrases (their parameters are not readable in Xapian 1.4).
+Xapian::Query relax_unpositioned_phrases(const Xapian::Query& q) {
   const auto type = q.get_type();
   const std::size_t n = q.get_num_subqueries();
   if (n == 0) return q;
@@ -206,7 +218,6 @@ Xapian::Query rewrite_unpositioned_phrases(const Xapian::Query& q, UnpositionedP
     for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t)
       positional |= positional_prefix(term_prefix(*t));
     if (positional) return q;
-    if (how == UnpositionedPhrase::Drop) return Xapian::Query();  // OR drops it; AND: nothing
     std::vector<Xapian::Query> words;
     for (std::size_t i = 0; i < n; ++i) words.push_back(q.get_subquery(i));
     return Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end());
@@ -227,7 +238,7 @@ Xapian::Query rewrite_unpositioned_phrases(const Xapian::Query& q, UnpositionedP
   bool changed = false;
   for (std::size_t i = 0; i < n; ++i) {
     Xapian::Query sub = q.get_subquery(i);
-    subs.push_back(rewrite_unpositioned_phrases(sub, how));
+    subs.push_back(relax_unpositioned_phrases(sub));
     changed |= subs.back().get_description() != sub.get_description();
   }
   return changed ? Xapian::Query(type, subs.begin(), subs.end()) : q;
@@ -285,11 +296,10 @@ struct TrialQueryParser::Impl {
         (new Xapian::NumberRangeProcessor(kSlotEnrollment, "enrollment:"))->release());
   }
 
-  Xapian::Query parse_with(const std::string& text, Xapian::Query::op default_op,
-                           UnpositionedPhrase how = UnpositionedPhrase::AllWords) const {
+  Xapian::Query parse_with(const std::string& text, Xapian::Query::op default_op) const {
     qp.set_default_op(default_op);
     try {
-      return rewrite_unpositioned_phrases(qp.parse_query(text, kParseFlags), how);
+      return relax_unpositioned_phrases(qp.parse_query(text, kParseFlags));
     } catch (const Xapian::QueryParserError& e) {
       throw UsageError("query syntax error: " + e.get_msg());
     }
@@ -367,8 +377,7 @@ QueryTiers TrialQueryParser::parse_tiers(std::string_view text, MatchMode mode) 
                             scored);
     Xapian::Query phrase_boost;
     if (mode != MatchMode::Any && words.size() >= 2 && words.size() <= 6) {
-      Xapian::Query phrase =
-          impl_->parse_with("\"" + s + "\"", Xapian::Query::OP_AND, UnpositionedPhrase::Drop);
+      Xapian::Query phrase = impl_->parse_with(phrase_in_boost_fields(s), Xapian::Query::OP_AND);
       phrase_boost = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                                    Xapian::Query(Xapian::Query::OP_FILTER, every, phrase),
                                    kPhraseBoost * kAllWordsBoost);
