@@ -91,6 +91,12 @@ std::string hash_of_content(std::string_view json_without_origin) {
 
 std::string id_term(std::string_view nct_id) { return make_term(field("id").prefix, fold(nct_id)); }
 
+std::string nct_id_of_term(std::string_view id_term) {
+  std::string id(id_term.substr(field("id").prefix.size()));
+  for (char& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return id;
+}
+
 std::string content_hash(const Trial& trial) {
   std::size_t content_end = 0;
   std::string json = trial_to_json(trial, content_end);

@@ -42,4 +42,7 @@ std::string content_hash(const Trial& trial);
 /// The unique id term of an NCT id ("NCT05869955" -> "Qnct05869955").
 std::string id_term(std::string_view nct_id);
 
+/// The NCT id an id term was made from (id_term's inverse).
+std::string nct_id_of_term(std::string_view id_term);
+
 }  // namespace trialsearch

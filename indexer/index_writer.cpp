@@ -187,12 +187,6 @@ void finish_database(Xapian::WritableDatabase& db, AliasGraph& graph,
   db.set_metadata(std::string(kMetaSources), src.str());
 }
 
-std::string nct_of(const std::string& id_term) {
-  std::string id = id_term.substr(1);
-  for (char& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return id;
-}
-
 // Content hash by document id, read in one pass over the value stream.
 std::vector<std::string> hashes_by_docid(const Xapian::Database& db) {
   std::vector<std::string> hashes(db.get_lastdocid() + 1);
@@ -219,10 +213,10 @@ void diff_snapshot(const Xapian::Database& before, const Xapian::Database& after
   auto n = after.allterms_begin("Q"), n_end = after.allterms_end("Q");
   while (o != o_end || n != n_end) {
     if (n == n_end || (o != o_end && *o < *n)) {
-      change.removed.push_back(nct_of(*o));
+      change.removed.push_back(nct_id_of_term(*o));
       ++o;
     } else if (o == o_end || *n < *o) {
-      change.added.push_back(nct_of(*n));
+      change.added.push_back(nct_id_of_term(*n));
       ++n;
     } else {
       Xapian::docid old_id = docid_of(before, *o), new_id = docid_of(after, *n);
@@ -231,7 +225,7 @@ void diff_snapshot(const Xapian::Database& before, const Xapian::Database& after
       } else {
         ++summary.replaced;
         std::string from = status_of(before, old_id), to = status_of(after, new_id);
-        if (from != to) change.status_changes.push_back({nct_of(*n), from, to});
+        if (from != to) change.status_changes.push_back({nct_id_of_term(*n), from, to});
       }
       ++o;
       ++n;

@@ -1,7 +1,5 @@
 #include "query/record_lookup.hpp"
 
-#include <cctype>
-
 #include "analyzers/fields.hpp"
 #include "indexer/document_builder.hpp"
 #include "indexer/normalize.hpp"
@@ -22,10 +20,7 @@ std::string nct_id_of(const Xapian::Document& doc) {
   auto t = doc.termlist_begin();
   t.skip_to(prefix);
   if (t == doc.termlist_end() || !(*t).starts_with(prefix)) return {};
-  std::string id = (*t).substr(prefix.size());
-  if (id.starts_with(':')) id.erase(0, 1);  // make_term's separator before an upper-case value
-  for (char& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return id;
+  return nct_id_of_term(*t);
 }
 
 std::optional<Trial> find_trial(const Xapian::Database& db, std::string_view nct_id) {

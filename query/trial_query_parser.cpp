@@ -43,6 +43,8 @@ constexpr double kPhraseBoost = 2.0;
 // itself on queries of common words (BENCHMARKS.md, "phrase boost").
 constexpr std::array<std::string_view, 5> kPhraseBoostFields{"title", "condition", "intervention",
                                                              "keyword", "mesh"};
+// A trial named by its NCT id in the query comes first.
+constexpr double kIdBoost = 1000.0;
 
 // `title:"WORDS" OR condition:"WORDS" OR ...` over kPhraseBoostFields, for plain words.
 std::string phrase_in_boost_fields(const std::string& words) {
@@ -54,8 +56,6 @@ std::string phrase_in_boost_fields(const std::string& words) {
   }
   return text;
 }
-// A trial named by its NCT id in the query comes first.
-constexpr double kIdBoost = 1000.0;
 
 std::vector<std::string> phase_terms(std::string_view value) {
   std::string v = fold(value);
