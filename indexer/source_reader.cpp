@@ -1,8 +1,5 @@
 #include "indexer/source_reader.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "indexer/archive_library.hpp"
 #include "indexer/format_readers.hpp"
 #include "indexer/normalize.hpp"
 
@@ -63,39 +61,45 @@ void read_lines(std::string_view content, Origin origin, TrialSink& sink) {
 }
 
 struct ArchiveDeleter {
-  void operator()(archive* a) const { archive_read_free(a); }
+  decltype(&::archive_read_free) read_free;
+  void operator()(archive* a) const { read_free(a); }
 };
 using ArchivePtr = std::unique_ptr<archive, ArchiveDeleter>;
 
-ArchivePtr new_zip_reader() {
-  ArchivePtr a(archive_read_new());
-  archive_read_support_format_zip(a.get());
+ArchivePtr new_zip_reader(const ArchiveLibrary& la) {
+  ArchivePtr a(la.read_new(), ArchiveDeleter{la.read_free});
+  la.read_support_format_zip(a.get());
   return a;
 }
 
+std::string error_of(const ArchiveLibrary& la, archive* a, const char* otherwise) {
+  const char* e = la.error_string(a);
+  return e ? e : otherwise;
+}
+
 // Reads every entry of an opened archive. `file` names the archive in messages.
-void read_archive(archive* a, const std::string& file, TrialSink& sink, ReadCounts& counts) {
+void read_archive(const ArchiveLibrary& la, archive* a, const std::string& file, TrialSink& sink,
+                  ReadCounts& counts) {
   archive_entry* entry = nullptr;
   const std::uint64_t consumed_before = counts.consumed ? counts.consumed->load() : 0;
   for (;;) {
     if (counts.consumed)
-      *counts.consumed = consumed_before + static_cast<std::uint64_t>(archive_filter_bytes(a, -1));
-    int r = archive_read_next_header(a, &entry);
+      *counts.consumed = consumed_before + static_cast<std::uint64_t>(la.filter_bytes(a, -1));
+    int r = la.read_next_header(a, &entry);
     if (r == ARCHIVE_EOF) return;
     Origin origin;
     origin.file = file;
     if (r < ARCHIVE_WARN) {
       ++counts.input_errors;
-      sink.skipped(origin, fmt::format("corrupt zip archive: {}", archive_error_string(a)
-                                                                      ? archive_error_string(a)
-                                                                      : "unreadable header"));
+      sink.skipped(origin,
+                   fmt::format("corrupt zip archive: {}", error_of(la, a, "unreadable header")));
       return;
     }
-    const char* name = archive_entry_pathname(entry);
+    const char* name = la.entry_pathname(entry);
     origin.entry = name ? name : "?";
-    if (archive_entry_filetype(entry) != AE_IFREG) continue;
+    if (la.entry_filetype(entry) != AE_IFREG) continue;
     ++counts.inputs;
-    la_int64_t size = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : -1;
+    la_int64_t size = la.entry_size_is_set(entry) ? la.entry_size(entry) : -1;
     if (size > kMaxEntryBytes) {
       sink.skipped(origin, fmt::format("archive entry too large ({} bytes)", size));
       continue;
@@ -105,12 +109,11 @@ void read_archive(archive* a, const std::string& file, TrialSink& sink, ReadCoun
     char buffer[64 * 1024];
     bool failed = false;
     for (;;) {
-      la_ssize_t n = archive_read_data(a, buffer, sizeof buffer);
+      la_ssize_t n = la.read_data(a, buffer, sizeof buffer);
       if (n == 0) break;
       if (n < 0) {
         sink.skipped(origin,
-                     fmt::format("corrupt archive entry: {}",
-                                 archive_error_string(a) ? archive_error_string(a) : "read error"));
+                     fmt::format("corrupt archive entry: {}", error_of(la, a, "read error")));
         failed = true;
         break;
       }
@@ -123,7 +126,7 @@ void read_archive(archive* a, const std::string& file, TrialSink& sink, ReadCoun
     }
     if (failed) {
       ++counts.input_errors;
-      if (archive_errno(a) == ARCHIVE_FATAL) return;
+      if (la.errno_of(a) == ARCHIVE_FATAL) return;
       continue;
     }
     counts.bytes += content.size();
@@ -132,17 +135,23 @@ void read_archive(archive* a, const std::string& file, TrialSink& sink, ReadCoun
 }
 
 void read_zip_file(const std::string& path, TrialSink& sink, ReadCounts& counts) {
-  ArchivePtr a = new_zip_reader();
-  if (archive_read_open_filename(a.get(), path.c_str(), 1 << 20) != ARCHIVE_OK) {
-    Origin origin;
-    origin.file = path;
+  Origin origin;
+  origin.file = path;
+  std::string error;
+  const ArchiveLibrary* la = archive_library(&error);
+  if (!la) {
     ++counts.input_errors;
-    sink.skipped(origin, fmt::format("cannot open zip archive: {}",
-                                     archive_error_string(a.get()) ? archive_error_string(a.get())
-                                                                   : "unknown error"));
+    sink.skipped(origin, error);
     return;
   }
-  read_archive(a.get(), path, sink, counts);
+  ArchivePtr a = new_zip_reader(*la);
+  if (la->read_open_filename(a.get(), path.c_str(), 1 << 20) != ARCHIVE_OK) {
+    ++counts.input_errors;
+    sink.skipped(origin, fmt::format("cannot open zip archive: {}",
+                                     error_of(*la, a.get(), "unknown error")));
+    return;
+  }
+  read_archive(*la, a.get(), path, sink, counts);
 }
 
 void read_file(const std::string& path, TrialSink& sink, ReadCounts& counts) {
@@ -252,13 +261,19 @@ void read_buffer(std::string_view content, const Origin& origin, TrialSink& sink
       read_page_text(content, origin, sink);
       return;
     case InputFormat::Zip: {
-      ArchivePtr a = new_zip_reader();
-      if (archive_read_open_memory(a.get(), content.data(), content.size()) != ARCHIVE_OK) {
+      std::string error;
+      const ArchiveLibrary* la = archive_library(&error);
+      if (!la) {
+        sink.skipped(origin, error);
+        return;
+      }
+      ArchivePtr a = new_zip_reader(*la);
+      if (la->read_open_memory(a.get(), content.data(), content.size()) != ARCHIVE_OK) {
         sink.skipped(origin, "cannot open nested zip archive");
         return;
       }
       ReadCounts ignored;
-      read_archive(a.get(), describe(origin), sink, ignored);
+      read_archive(*la, a.get(), describe(origin), sink, ignored);
       return;
     }
     case InputFormat::Unknown:

@@ -89,6 +89,26 @@ TEST_CASE("index - reads NDJSON from standard input", "[e2e][index]") {
   CHECK(uint64_t(parser.parse(r.out)["added"]) == 3);
 }
 
+TEST_CASE("libarchive is loaded only to read a zip, and then reads it", "[e2e][index]") {
+  // LD_DEBUG=files makes the dynamic loader name every library it loads on stderr.
+  auto search =
+      run_cli({"search", "--db", corpus_db(), "--ids", "belimumab"}, {}, {"LD_DEBUG=files"});
+  REQUIRE(search.exit_code == 0);
+  CHECK(search.err.find("libxapian") != std::string::npos);  // the trace is there
+  CHECK(search.err.find("libarchive") == std::string::npos);
+
+  test::TempDir dir;
+  auto zip = dir.path() / "studies.zip";
+  test::write_zip(
+      zip, {{"studies.jsonl", test::read_file(test::corpus_dir() / "json" / "studies.jsonl")}});
+  auto index = run_cli({"index", "--db", (dir.path() / "db").string(), "--json", zip.string()}, {},
+                       {"LD_DEBUG=files"});
+  REQUIRE(index.exit_code == 0);
+  CHECK(index.err.find("libarchive") != std::string::npos);
+  simdjson::dom::parser parser;
+  CHECK(uint64_t(parser.parse(index.out)["added"]) == 3);
+}
+
 TEST_CASE("every spelling of a drug code finds the same trials, aliases included",
           "[e2e][search]") {
   auto base = search_ids({"CC-97540"});
