@@ -1,6 +1,7 @@
 #include "query/hit_snippet.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <vector>
 
@@ -13,10 +14,16 @@ constexpr std::size_t kWindowLengths = 2;
 // At most this many matches are considered when choosing the window.
 constexpr std::size_t kMaxMatches = 256;
 
-bool is_word_byte(char c) {
-  auto u = static_cast<unsigned char>(c);
-  return std::isalnum(u) || u >= 0x80;
-}
+// Word bytes: ASCII letters and digits, and every byte of a UTF-8 sequence (as std::isalnum in
+// the C locale, plus u >= 0x80), from a table: the window scan tests every byte of the text.
+constexpr std::array<bool, 256> kWordByte = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c)
+    t[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+  return t;
+}();
+
+bool is_word_byte(char c) { return kWordByte[static_cast<unsigned char>(c)]; }
 
 bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 
@@ -61,8 +68,10 @@ HitSnippet::HitSnippet(const Xapian::Query& query, std::size_t length) : length_
       stems_.insert(t.substr(1));
       std::string_view h = head(std::string_view(t).substr(1));
       if (std::find(heads_.begin(), heads_.end(), h) == heads_.end()) heads_.emplace_back(h);
+      first_bytes_.set(static_cast<unsigned char>(h.front()));
     } else if (!is_upper(t.front())) {
       words_.insert(t);
+      first_bytes_.set(static_cast<unsigned char>(t.front()));
     }
   }
 }
@@ -91,9 +100,13 @@ std::pair<std::size_t, std::size_t> HitSnippet::window(std::string_view text) co
       continue;
     }
     std::size_t j = i;
-    word.clear();
-    while (j < text.size() && is_word_byte(text[j])) word += ascii_lower(text[j++]);
-    if (matches(word)) found.push_back({i, word});
+    while (j < text.size() && is_word_byte(text[j])) ++j;
+    // Most words cannot match: no query word or stem starts with their first letter.
+    if (first_bytes_.test(static_cast<unsigned char>(ascii_lower(text[i])))) {
+      word.clear();
+      for (std::size_t k = i; k < j; ++k) word += ascii_lower(text[k]);
+      if (matches(word)) found.push_back({i, word});
+    }
     i = j;
   }
 

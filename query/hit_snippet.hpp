@@ -4,6 +4,7 @@
 
 #include <xapian.h>
 
+#include <bitset>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -37,6 +38,7 @@ class HitSnippet {
   std::unordered_set<std::string> words_;  ///< unprefixed query terms
   std::unordered_set<std::string> stems_;  ///< `Z` query terms without the Z
   std::vector<std::string> heads_;         ///< a start every word of each stem has: a pre-test
+  std::bitset<256> first_bytes_;           ///< first bytes of words_ and heads_: a cheaper one
   Xapian::Stem stemmer_{"english"};
   mutable std::unordered_map<std::string, bool> seen_;  ///< word -> its stem is a query stem
 };
