@@ -9,8 +9,8 @@ namespace trialsearch {
 namespace {
 
 constexpr std::string_view kOmit = "...";
-// Matches further apart than this many snippet lengths are not counted in one window.
-constexpr std::size_t kWindowLengths = 2;
+// The context shown before the first match: at most this share of the snippet's length.
+constexpr std::size_t kLeadShare = 4;
 // At most this many matches are considered when choosing the window.
 constexpr std::size_t kMaxMatches = 256;
 
@@ -76,14 +76,18 @@ HitSnippet::HitSnippet(const Xapian::Query& query, std::size_t length) : length_
   }
 }
 
-bool HitSnippet::matches(const std::string& word) const {
-  if (words_.count(word)) return true;
-  // Only words that could stem to a query stem are stemmed (Xapian stems every word).
+bool HitSnippet::matches(std::string_view word, std::string& lower) const {
+  // Most words cannot match: no query word or stem starts with their first letter.
+  if (!first_bytes_.test(static_cast<unsigned char>(ascii_lower(word.front())))) return false;
+  lower.clear();
+  for (char c : word) lower += ascii_lower(c);
+  if (words_.count(lower)) return true;
+  // Only words that could stem to a query stem are stemmed.
   if (std::none_of(heads_.begin(), heads_.end(),
-                   [&](const std::string& h) { return word.starts_with(h); }))
+                   [&](const std::string& h) { return lower.starts_with(h); }))
     return false;
-  auto [it, inserted] = seen_.try_emplace(word, false);
-  if (inserted) it->second = stems_.count(stemmer_(word)) > 0;
+  auto [it, inserted] = seen_.try_emplace(lower, false);
+  if (inserted) it->second = stems_.count(stemmer_(lower)) > 0;
   return it->second;
 }
 
@@ -93,7 +97,7 @@ std::pair<std::size_t, std::size_t> HitSnippet::window(std::string_view text) co
     std::string word;
   };
   std::vector<Match> found;
-  std::string word;
+  std::string lower;
   for (std::size_t i = 0; i < text.size() && found.size() < kMaxMatches;) {
     if (!is_word_byte(text[i])) {
       ++i;
@@ -101,26 +105,19 @@ std::pair<std::size_t, std::size_t> HitSnippet::window(std::string_view text) co
     }
     std::size_t j = i;
     while (j < text.size() && is_word_byte(text[j])) ++j;
-    // Most words cannot match: no query word or stem starts with their first letter.
-    if (first_bytes_.test(static_cast<unsigned char>(ascii_lower(text[i])))) {
-      word.clear();
-      for (std::size_t k = i; k < j; ++k) word += ascii_lower(text[k]);
-      if (matches(word)) found.push_back({i, word});
-    }
+    if (matches(text.substr(i, j - i), lower)) found.push_back({i, lower});
     i = j;
   }
 
-  const std::size_t span = kWindowLengths * length_;
   std::size_t begin = 0;
-  std::size_t end = std::min(text.size(), length_);
   if (!found.empty()) {
-    // The window starting at the match with the most distinct query words after it, then the
-    // most matches.
+    // The snippet starts at the match with the most distinct query words within one snippet
+    // length after it, then the most matches.
     std::size_t best = 0, best_score = 0;
     for (std::size_t i = 0; i < found.size(); ++i) {
       std::vector<std::string_view> distinct;
       std::size_t count = 0;
-      for (std::size_t j = i; j < found.size() && found[j].begin < found[i].begin + span; ++j) {
+      for (std::size_t j = i; j < found.size() && found[j].begin < found[i].begin + length_; ++j) {
         ++count;
         if (std::find(distinct.begin(), distinct.end(), found[j].word) == distinct.end())
           distinct.push_back(found[j].word);
@@ -131,10 +128,10 @@ std::pair<std::size_t, std::size_t> HitSnippet::window(std::string_view text) co
         best = i;
       }
     }
+    // Some context before the first match: back to its sentence's start if that is near, else
+    // to a word start a little before it.
     std::size_t first = found[best].begin;
-    // Some context before the first match: back to a sentence start if one is near, else to a
-    // word start about half a snippet before it.
-    begin = first > length_ / 2 ? first - length_ / 2 : 0;
+    begin = first > length_ / kLeadShare ? first - length_ / kLeadShare : 0;
     for (std::size_t i = first; i > begin; --i) {
       if (sentence_starts_at(text, i) && is_word_byte(text[i])) {
         begin = i;
@@ -143,9 +140,9 @@ std::pair<std::size_t, std::size_t> HitSnippet::window(std::string_view text) co
     }
     while (begin > 0 && begin < first && !std::isspace(static_cast<unsigned char>(text[begin - 1])))
       ++begin;
-    end = std::min(text.size(), first + span);
   }
   // End at a white space, so no word (and no UTF-8 sequence) is cut.
+  std::size_t end = std::min(text.size(), begin + length_);
   if (end < text.size()) {
     std::size_t e = end;
     while (e > begin && !std::isspace(static_cast<unsigned char>(text[e]))) --e;
@@ -154,18 +151,40 @@ std::pair<std::size_t, std::size_t> HitSnippet::window(std::string_view text) co
   return {begin, end};
 }
 
-std::string HitSnippet::operator()(const Xapian::MSet& mset, const std::string& text,
-                                   const std::string& hi_start, const std::string& hi_end) const {
-  if (text.empty()) return {};
+std::string HitSnippet::operator()(std::string_view text, std::string_view hi_start,
+                                   std::string_view hi_end) const {
   auto [begin, end] = window(text);
-  std::string part = text.substr(begin, end - begin);
-  std::string out = mset.snippet(part, length_, stemmer_, Xapian::MSet::SNIPPET_EXHAUSTIVE,
-                                 hi_start, hi_end, std::string(kOmit));
-  // MSet::snippet takes the part for the whole text: a part starting mid-sentence or ending
-  // before the text does gets the "..." Xapian would have put there.
-  if (begin > 0 && !sentence_starts_at(text, begin) && !out.starts_with(kOmit))
-    out.insert(0, kOmit);
-  if (end < text.size() && !out.ends_with(kOmit) && !ends_sentence(out)) out += kOmit;
+  std::string out;
+  if (begin > 0 && !sentence_starts_at(text, begin)) out += kOmit;
+  const std::size_t lead = out.size();
+  std::string lower;
+  bool space = false;
+  for (std::size_t i = begin; i < end;) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (std::isspace(c)) {  // a run of white space (line breaks included) shows as one space
+      space = true;
+      ++i;
+      continue;
+    }
+    if (space && out.size() > lead) out += ' ';
+    space = false;
+    if (!is_word_byte(text[i])) {
+      out += text[i++];
+      continue;
+    }
+    std::size_t j = i;
+    while (j < end && is_word_byte(text[j])) ++j;
+    std::string_view word = text.substr(i, j - i);
+    if (matches(word, lower)) {
+      out += hi_start;
+      out += word;
+      out += hi_end;
+    } else {
+      out += word;
+    }
+    i = j;
+  }
+  if (end < text.size() && !ends_sentence(out)) out += kOmit;
   return out;
 }
 

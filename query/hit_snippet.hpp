@@ -1,5 +1,5 @@
-/// @brief Snippets of a hit's long text: the part where the query's words are is found first,
-/// cheaply, and only that part goes to Xapian's MSet::snippet to choose and highlight.
+/// @brief Snippets of a hit's long text: the part where most of the query's words are, with
+/// those words highlighted, shown as plain text.
 #pragma once
 
 #include <xapian.h>
@@ -21,18 +21,22 @@ class HitSnippet {
   /// `length` is the snippet length in bytes, as for MSet::snippet.
   HitSnippet(const Xapian::Query& query, std::size_t length);
 
-  /// A snippet of `text` for a hit of `mset`: the same as MSet::snippet over the whole text when
-  /// the query's words occur in it, at a cost that does not grow with the text's length (only
-  /// a window of about three snippet lengths around the densest matches is handed to Xapian).
-  /// Without any query word in the text, the snippet is the text's beginning.
-  std::string operator()(const Xapian::MSet& mset, const std::string& text,
-                         const std::string& hi_start, const std::string& hi_end) const;
+  /// A snippet of `text`: at most `length` bytes of it (white space runs shown as one space),
+  /// starting near the match with the most distinct query words after it, at a sentence start
+  /// when one is close; query words and words stemming to a query stem are wrapped in
+  /// `hi_start` and `hi_end`; "..." marks text left out before and after. Without any query
+  /// word in the text, the snippet is the text's beginning. The text is not escaped (unlike
+  /// Xapian's MSet::snippet, which writes HTML entities): it goes to a terminal or to JSON.
+  std::string operator()(std::string_view text, std::string_view hi_start,
+                         std::string_view hi_end) const;
 
-  /// Byte range [first, second) of `text` handed to MSet::snippet (exposed for tests).
+  /// Byte range [first, second) of `text` that the snippet shows (exposed for tests).
   std::pair<std::size_t, std::size_t> window(std::string_view text) const;
 
  private:
-  bool matches(const std::string& word) const;
+  /// Whether `word` (as in the text) is a query word or stems to a query stem; `lower` is
+  /// scratch space.
+  bool matches(std::string_view word, std::string& lower) const;
 
   std::size_t length_;
   std::unordered_set<std::string> words_;  ///< unprefixed query terms

@@ -246,7 +246,7 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
     }
     hit.trial = trial_from_json(doc.get_data());
     hit.snippet =
-        snippet(mset, snippet_source(hit.trial), options.highlight_start, options.highlight_end);
+        snippet(snippet_source(hit.trial), options.highlight_start, options.highlight_end);
     if (options.explain) explain_hit(enquire, *it, words, *graph, hit);
     result.hits.push_back(std::move(hit));
   }
