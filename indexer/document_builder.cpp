@@ -254,7 +254,7 @@ BuiltDocument DocumentBuilder::build(const Trial& t) {
   add_spelling_words(t.brief_title, out.spelling_words);
   for (const auto& c : t.conditions) add_spelling_words(c, out.spelling_words);
 
-  doc.set_data(data);
+  doc.set_data(record_data(data));
   out.document = std::move(doc);
   return out;
 }

@@ -197,7 +197,7 @@ std::vector<std::string> hashes_by_docid(const Xapian::Database& db) {
 }
 
 std::string status_of(const Xapian::Database& db, Xapian::docid id) {
-  return trial_from_json(db.get_document(id).get_data()).overall_status;
+  return trial_from_record(db.get_document(id).get_data()).overall_status;
 }
 
 // What a snapshot changes: trials only in `after` are added, only in `before` removed; trials in
@@ -427,7 +427,7 @@ IndexSummary update_live(const std::vector<std::string>& sources, const IndexOpt
         report(false);
         continue;
       }
-      std::string old_status = trial_from_json(old.get_data()).overall_status;
+      std::string old_status = trial_from_record(old.get_data()).overall_status;
       if (old_status != built.status && change.status_changes.size() < kMaxLoggedIds)
         change.status_changes.push_back({built.nct_id, old_status, built.status});
       db.replace_document(id, built.document);

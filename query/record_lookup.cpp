@@ -26,7 +26,7 @@ std::string nct_id_of(const Xapian::Document& doc) {
 std::optional<Trial> find_trial(const Xapian::Database& db, std::string_view nct_id) {
   auto id = find_docid(db, nct_id);
   if (!id) return std::nullopt;
-  return trial_from_json(db.get_document(*id).get_data());
+  return trial_from_record(db.get_document(*id).get_data());
 }
 
 }  // namespace trialsearch

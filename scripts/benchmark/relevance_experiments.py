@@ -14,7 +14,7 @@ and SIGIR 2016, query styles "first keyword" and "first three keywords", for:
            exclusion criteria, and without eligibility;
   topical  the plain baseline plus a weighted second query over title, conditions, keywords and
            condition MeSH only, over a grid of BM25 k1 and b.
-Needs python3-xapian and ../shared/data.
+Needs python3-xapian, python3-zstandard and ../shared/data.
 """
 import collections
 import importlib.machinery
@@ -90,7 +90,7 @@ def main(argv):
     binary, ts_db, work = argv
     os.makedirs(work, exist_ok=True)
     src = xapian.Database(ts_db)
-    recs = [json.loads(src.get_document(p.docid).get_data()) for p in src.postlist("")]
+    recs = [ev.common.trial_record(src.get_document(p.docid).get_data()) for p in src.postlist("")]
     by_id = {t["nct_id"]: t for t in recs}
     sets = collections_topics(set(by_id))
     print("%-40s %s" % ("", " ".join("%s/%d" % (n[:5], k) for n, k, _ in sets)))

@@ -29,6 +29,15 @@ FILTER_FIELDS = ["status", "phase", "type"]  # lower-cased enum values; phase ma
 WS = re.compile(r"\s+")
 
 
+def trial_record(data):
+    """A trial record as trialsearch stores it with each document (JSON compressed with zstd;
+    plain JSON in databases written before) -> dict. Needs python3-zstandard."""
+    if data[:4] == b"\x28\xb5\x2f\xfd":
+        import zstandard
+        data = zstandard.ZstdDecompressor().decompress(data)
+    return json.loads(data)
+
+
 def flat(text):
     """One line of text: tabs and newlines become single spaces."""
     return WS.sub(" ", text).strip() if text else ""

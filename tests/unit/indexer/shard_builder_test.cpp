@@ -58,7 +58,7 @@ TEST_CASE("shards merge into one database; a duplicate id keeps its last version
   CHECK(db.get_doccount() == 200);
   auto p = db.postlist_begin(id_term("NCT00000007"));
   REQUIRE(p != db.postlist_end(id_term("NCT00000007")));
-  CHECK(trial_from_json(db.get_document(*p).get_data()).brief_title ==
+  CHECK(trial_from_record(db.get_document(*p).get_data()).brief_title ==
         "lupus trial seven, amended");
   CHECK(db.get_termfreq(id_term("NCT00000007")) == 1);
   CHECK(db.get_spelling_suggestion("lupsu") == "lupus");

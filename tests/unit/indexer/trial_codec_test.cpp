@@ -124,6 +124,26 @@ TEST_CASE("trial_from_json throws on malformed input", "[json]") {
   CHECK_THROWS_AS(trial_from_json("[]"), std::runtime_error);
 }
 
+TEST_CASE("record data: zstd-compressed JSON, read back whole; plain JSON still read",
+          "[json][record]") {
+  std::string data = trialsearch::record_data(kFullJson);
+  CHECK(data.starts_with("\x28\xb5\x2f\xfd"));  // a zstd frame
+  CHECK(data.size() < std::string_view(kFullJson).size());
+  CHECK(trial_to_json(trialsearch::trial_from_record(data)) == kFullJson);
+  // databases written before record_data stored the JSON as it is
+  CHECK(trial_to_json(trialsearch::trial_from_record(kFullJson)) == kFullJson);
+}
+
+TEST_CASE("corrupt record data throws instead of reading garbage", "[json][record]") {
+  std::string data = trialsearch::record_data(kFullJson);
+  CHECK_THROWS_AS(trialsearch::trial_from_record(data.substr(0, data.size() / 2)),
+                  std::runtime_error);
+  std::string flipped = data;
+  flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x5a);
+  CHECK_THROWS_AS(trialsearch::trial_from_record(flipped), std::runtime_error);
+  CHECK_THROWS_AS(trialsearch::trial_from_record(data.substr(0, 4)), std::runtime_error);
+}
+
 TEST_CASE("a trial read from API v2 JSON survives the round trip", "[json]") {
   trialsearch::test::CollectingSink sink;
   trialsearch::Origin origin;
