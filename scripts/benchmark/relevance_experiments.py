@@ -13,7 +13,18 @@ and SIGIR 2016, query styles "first keyword" and "first three keywords", for:
   elig     the plain BM25 baseline of eval-relevance with all eligibility text, without the
            exclusion criteria, and without eligibility;
   topical  the plain baseline plus a weighted second query over title, conditions, keywords and
-           condition MeSH only, over a grid of BM25 k1 and b.
+           condition MeSH only, over a grid of BM25 k1 and b;
+  prf      pseudo-relevance feedback: the top k trials (k 3, 5, 10) as an RSet on the plain
+           eligibility-all index, its n best ESet terms (n 5, 10, 20; stemmed words only, no
+           query words, stopwords or numbers) OR'ed, scaled by w (0.1, 0.3, 0.5), onto the query.
+           "plain": the plain baseline's top k, expanded query run on the plain index; "ts rset":
+           trialsearch's top k, expanded query run on the plain index; "ts fused": trialsearch's
+           top 200 (plus the expansion's top 200) re-ordered by trialsearch score / its top score
+           + w * expansion score / the plain query's top score, first 100 (eval-relevance's depth).
+           Each prints its 27 settings, the best per column, the setting best on TREC /1 (a fair
+           figure for the other columns) and, as a control, that setting at w 0: the expansion's
+           matches added with no weight, which shows how much is extra recall in the condensed
+           lists (most topics have fewer than 10 judged trials retrieved) rather than re-ordering.
 Needs python3-xapian, python3-zstandard and ../shared/data.
 """
 import collections
@@ -82,6 +93,112 @@ def build_plain(path, recs, text):
         db.add_document(doc)
     db.commit()
     return xapian.Database(path)
+
+
+STOPWORDS = set("""a about above after again against all also am an and any are as at be because been
+before being below between both but by can could did do does doing down during each few for from
+further had has have having he her here hers herself him himself his how i if in into is it its
+itself just me more most my myself no nor not now of off on once only or other our ours ourselves
+out over own same she should so some such than that the their theirs them themselves then there
+these they this those through to too under until up very was we were what when where which while
+who whom why will with would you your yours yourself yourselves may must per via within without
+""".split())
+
+
+class ExpandTerms(xapian.ExpandDecider):
+    """Stemmed free-text terms (Z prefix) of at least three letters, no stopwords or query words."""
+
+    def __init__(self, exclude):
+        xapian.ExpandDecider.__init__(self)
+        self.exclude = exclude
+
+    def __call__(self, term):
+        t = term.decode("utf-8", "replace")
+        return t.startswith("Z") and len(t) >= 4 and t[1:].isalpha() and t[1:].islower() and \
+            t[1:] not in self.exclude
+
+
+def prf_experiment(db, sets, ts_hits):
+    """Pseudo-relevance feedback on the plain index db, from its own or trialsearch's top k."""
+    stem = xapian.Stem("english")
+    docid = {db.get_document(p.docid).get_data().decode(): p.docid for p in db.postlist("")}
+    stemmed_stops = STOPWORDS | {stem(w).decode() for w in STOPWORDS}
+    parsed, esets = {}, {}
+
+    def parse(q):
+        if q not in parsed:
+            qp = xapian.QueryParser()
+            qp.set_stemmer(stem)
+            qp.set_stemming_strategy(qp.STEM_SOME)
+            qp.set_database(db)
+            parsed[q] = qp.parse_query(q)
+        return parsed[q]
+
+    def run(query, n=200):
+        enq = xapian.Enquire(db)
+        enq.set_query(query)
+        return [(m.document.get_data().decode(), m.weight) for m in enq.get_mset(0, n)]
+
+    def eset(source, q, k):
+        """The 20 best expansion terms for q from source's top k ("plain" or "ts")."""
+        key = (source, q, k)
+        if key not in esets:
+            top = [d for d, _ in (run(parse(q), k) if source == "plain" else ts_hits(q)[:k])]
+            rset = xapian.RSet()
+            for d in top:
+                rset.add_document(docid[d])
+            words = fold(q).split()
+            enq = xapian.Enquire(db)
+            enq.set_query(parse(q))
+            decider = ExpandTerms(stemmed_stops | set(words) | {stem(w).decode() for w in words})
+            esets[key] = [e.term for e in enq.get_eset(20, rset, decider)] if top else []
+        return esets[key]
+
+    def expanded(source, q, k, n):
+        terms = eset(source, q, k)[:n]
+        if not terms:
+            return None
+        return xapian.Query(xapian.Query.OP_OR, [xapian.Query(t) for t in terms])
+
+    def prf_rank(method, k, n, w):
+        source = "plain" if method == "plain" else "ts"
+
+        def rank(q):
+            ex = expanded(source, q, k, n)
+            if method != "ts fused":
+                query = parse(q) if ex is None else xapian.Query(
+                    xapian.Query.OP_OR, parse(q), xapian.Query(xapian.Query.OP_SCALE_WEIGHT, ex, w))
+                return [d for d, _ in run(query, 100)]
+            hits = ts_hits(q)
+            if ex is None or not hits:
+                return [h[0] for h in hits][:100]
+            plain_top = max([wt for _, wt in run(parse(q), 1)] or [1])
+            score = collections.Counter({d: s / hits[0][1] for d, s in hits})
+            for d, wt in run(ex, 200):
+                score[d] += w * wt / plain_top
+            return [d for d, _ in score.most_common(100)]
+        return rank
+
+    # references at eval-relevance's depth of 100 (the mesh rows keep trialsearch's first 200)
+    report("prf: reference, plain BM25 first 100", sets, lambda q: [d for d, _ in run(parse(q), 100)])
+    report("prf: reference, trialsearch first 100", sets, lambda q: [h[0] for h in ts_hits(q)[:100]])
+    grid = [(k, n, w) for k in (3, 5, 10) for n in (5, 10, 20) for w in (0.1, 0.3, 0.5)]
+    for method in ("plain", "ts rset", "ts fused"):
+        figures = {}
+        for k, n, w in grid:
+            rank = prf_rank(method, k, n, w)
+            figures[k, n, w] = [mean_ndcg(rows, rank) for _, _, rows in sets]
+            print("%-40s %s" % ("prf: %s, k %d, n %d, w %.1f" % (method, k, n, w),
+                                " ".join("%.4f" % f for f in figures[k, n, w])))
+        best = [max(grid, key=lambda s: figures[s][i]) for i in range(len(sets))]
+        print("%-40s %s   (%s)" % ("prf: %s, best per column" % method,
+                                   " ".join("%.4f" % figures[s][i] for i, s in enumerate(best)),
+                                   "; ".join("k %d n %d w %.1f" % s for s in best)))
+        k, n, w = best[0]
+        print("%-40s %s" % ("prf: %s, TREC/1 pick k%d n%d w%.1f" % (method, k, n, w),
+                            " ".join("%.4f" % f for f in figures[best[0]])))
+        # the same expansion at weight 0: only adds (ts fused: appends) the expansion's matches, unordered
+        report("prf: %s, control k%d n%d w0" % (method, k, n), sets, prf_rank(method, k, n, 0))
 
 
 def main(argv):
@@ -157,6 +274,8 @@ def main(argv):
     for keep in ("all", "inclusion", "none"):
         db = build_plain(os.path.join(work, "plain-elig-" + keep), recs, with_elig(keep))
         report("elig: plain BM25, eligibility %s" % keep, sets, lambda q, db=db: ev.baseline_search(db, q))
+        if keep == "all":
+            plain = db
 
     # topical: plain text plus a weighted query on the topical fields only
     def topical_text(tg, t):
@@ -187,6 +306,9 @@ def main(argv):
     for lam in (0, 0.25, 0.5, 1, 2):
         for k1, b in ((1.2, 0.75), (1, 0.5), (2, 0.75), (1.2, 0.3)):
             report("topical: weight %.2f, k1 %.1f, b %.2f" % (lam, k1, b), sets, topical_rank(lam, k1, b))
+
+    # prf: query expansion from the top k trials of the plain baseline or of trialsearch
+    prf_experiment(plain, sets, ts_hits)
     return 0
 
 
