@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <string_view>
 
 #include "cli/commands.hpp"
 #include "indexer/errors.hpp"
@@ -21,6 +22,19 @@ constexpr const char* kFooter = R"(Exit codes:
 The database is --db DIR, else $TRIALSEARCH_DB, else $XDG_DATA_HOME/trialsearch/db
 (~/.local/share/trialsearch/db).)";
 
+struct Command {
+  std::string_view name;
+  void (*setup)(CLI::App&, int&);
+};
+
+constexpr Command kCommands[] = {
+    {"index", trialsearch::cli::setup_index},       {"search", trialsearch::cli::setup_search},
+    {"similar", trialsearch::cli::setup_similar},   {"show", trialsearch::cli::setup_show},
+    {"stats", trialsearch::cli::setup_stats},       {"aliases", trialsearch::cli::setup_aliases},
+    {"changes", trialsearch::cli::setup_changes},   {"rollback", trialsearch::cli::setup_rollback},
+    {"validate", trialsearch::cli::setup_validate},
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -30,15 +44,17 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "trialsearch 0.1.0");
   int exit_code = kExitOk;
-  cli::setup_index(app, exit_code);
-  cli::setup_search(app, exit_code);
-  cli::setup_similar(app, exit_code);
-  cli::setup_show(app, exit_code);
-  cli::setup_stats(app, exit_code);
-  cli::setup_aliases(app, exit_code);
-  cli::setup_changes(app, exit_code);
-  cli::setup_rollback(app, exit_code);
-  cli::setup_validate(app, exit_code);
+  // Building every subcommand's options costs a search about 0.1 ms: when the first argument
+  // names one, only that one is set up (help for it, and its errors, are the same); otherwise
+  // (--help, --version, a misspelt command) all are, in help order.
+  bool named = false;
+  for (const auto& c : kCommands)
+    if (argc > 1 && std::string_view(argv[1]) == c.name) {
+      c.setup(app, exit_code);
+      named = true;
+    }
+  if (!named)
+    for (const auto& c : kCommands) c.setup(app, exit_code);
 
   try {
     app.parse(argc, argv);
