@@ -97,6 +97,7 @@ enum Slot : unsigned {
   kSlotFacetCountry = 12,
   kSlotFacetType = 13,
   kSlotFacetSponsorClass = 14,
+  kSlotNctId = 15,  ///< the NCT id as shown (NCT01234567): ids of hits without their termlists
 };
 
 /// Separator between several facet values in one slot.

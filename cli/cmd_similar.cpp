@@ -41,6 +41,7 @@ std::vector<std::string> expand_ids(const std::vector<std::string>& args) {
 int run_similar(SimilarCommandOptions& o) {
   if (o.json + o.jsonl + o.ids_only > 1) throw UsageError("choose one of --json, --jsonl, --ids");
   o.similar.ids = expand_ids(o.ids);
+  o.similar.records = !o.ids_only;
   if (o.similar.ids.empty())
     throw UsageError("similar needs at least one NCT id (or - to read them from stdin)");
   SimilarResult r = with_database(resolve_db_path(o.db.db), [&](const Xapian::Database& db) {

@@ -245,6 +245,7 @@ BuiltDocument DocumentBuilder::build(const Trial& t) {
   std::string data = trial_to_json(t, content_end);
   out.content_hash = hash_of_content(std::string_view(data).substr(0, content_end));
   doc.add_value(kSlotContentHash, out.content_hash);
+  doc.add_value(kSlotNctId, t.nct_id);
   doc.add_value(kSlotFacetStatus, join_facet({t.overall_status}));
   doc.add_value(kSlotFacetPhase, join_facet(t.phases));
   doc.add_value(kSlotFacetCountry, join_facet(countries));

@@ -16,6 +16,8 @@ std::optional<Xapian::docid> find_docid(const Xapian::Database& db, std::string_
 }
 
 std::string nct_id_of(const Xapian::Document& doc) {
+  // A value is one short read; the termlist (databases written before the slot) is a long one.
+  if (std::string id = doc.get_value(kSlotNctId); !id.empty()) return id;
   const std::string prefix(field("id").prefix);
   auto t = doc.termlist_begin();
   t.skip_to(prefix);

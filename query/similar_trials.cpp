@@ -159,7 +159,12 @@ SimilarResult find_similar(const Xapian::Database& db, const SimilarOptions& opt
     SimilarHit hit;
     hit.rank = it.get_rank() + 1;
     hit.weight = it.get_weight();
-    hit.trial = trial_from_record(it.get_document().get_data());
+    Xapian::Document doc = it.get_document();
+    if (!options.records) {
+      hit.trial.nct_id = nct_id_of(doc);
+    } else {
+      hit.trial = trial_from_record(doc.get_data());
+    }
     if (options.explain) {
       for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it);
            ++t) {

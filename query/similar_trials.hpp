@@ -22,6 +22,7 @@ struct SimilarOptions {
   std::vector<std::string> only;  ///< term groups to use (empty: all)
   std::vector<std::string> drop;  ///< words or terms to leave out
   bool explain = false;
+  bool records = true;  ///< false: hits carry only their NCT id (for --ids)
 };
 
 /// A term a suggestion shares with the sources.

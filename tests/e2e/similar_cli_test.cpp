@@ -59,6 +59,20 @@ TEST_CASE("similar - reads ids from standard input, as search --ids writes them"
   CHECK(similar({"-"}, "NCT09900001\n\n") == similar({"NCT09900001"}));
 }
 
+TEST_CASE("similar --ids lists the suggestions of --json, in the same order", "[e2e][similar]") {
+  for (const std::string source : {"NCT09900001", "NCT05869955"}) {
+    auto r = run_cli({"similar", "--db", db(), "--ids", source});
+    REQUIRE(r.exit_code == 0);
+    std::vector<std::string> listed;
+    std::size_t start = 0;
+    for (std::size_t nl; (nl = r.out.find('\n', start)) != std::string::npos; start = nl + 1)
+      listed.push_back(r.out.substr(start, nl - start));
+    auto expected = similar({source});
+    REQUIRE(!expected.empty());
+    CHECK(listed == expected);
+  }
+}
+
 TEST_CASE("filters restrict the suggestions, not the sources", "[e2e][similar]") {
   auto completed = similar({"NCT09900001", "--status", "completed"});
   REQUIRE(!completed.empty());

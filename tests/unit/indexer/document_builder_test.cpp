@@ -125,6 +125,7 @@ TEST_CASE("fields get their prefixes, filters and values", "[indexer][terms]") {
   CHECK(terms.count("XMTlupus_erythematosus_systemic"));
   CHECK(terms.count("XRSno"));
   CHECK(Xapian::sortable_unserialise(built.document.get_value(kSlotStartDate)) == 20230913);
+  CHECK(built.document.get_value(kSlotNctId) == "NCT01234567");
   CHECK(built.document.get_value(kSlotFacetPhase) ==
         std::string("phase2") + kFacetSeparator + "phase3");
   REQUIRE(built.alias_groups.size() == 1);
