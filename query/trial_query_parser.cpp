@@ -205,11 +205,19 @@ bool positional_prefix(std::string_view prefix) {
   return true;
 }
 
-// A quoted phrase in a field indexed without positions (summary, eligibility) would match
-// nothing: there it becomes "all of these words". QueryParser gives a phrase over the default
-// fields as one OP_PHRASE per prefix, so only those branches change. Rebuilds only the operators
-// QueryParser produces around phrases (their parameters are not readable in Xapian 1.4).
-Xapian::Query relax_unpositioned_phrases(const Xapian::Query& q) {
+// What a quoted phrase becomes in a field indexed without positions (summary, eligibility),
+// where as a phrase it would match nothing.
+enum class Unpositioned {
+  AllWords,  ///< all of its words: what a query matches
+  Drop,      ///< nothing: the trials with the phrase in order, which rank first
+};
+
+// A quoted phrase in a field indexed without positions becomes "all of these words" (or is
+// dropped). QueryParser gives a phrase over the default fields as one OP_PHRASE per prefix, so
+// only those branches change. Rebuilds only the operators QueryParser produces around phrases
+// (their parameters are not readable in Xapian 1.4).
+Xapian::Query relax_unpositioned_phrases(const Xapian::Query& q,
+                                         Unpositioned how = Unpositioned::AllWords) {
   const auto type = q.get_type();
   const std::size_t n = q.get_num_subqueries();
   if (n == 0) return q;
@@ -218,6 +226,7 @@ Xapian::Query relax_unpositioned_phrases(const Xapian::Query& q) {
     for (auto t = q.get_unique_terms_begin(); t != q.get_unique_terms_end(); ++t)
       positional |= positional_prefix(term_prefix(*t));
     if (positional) return q;
+    if (how == Unpositioned::Drop) return Xapian::Query();  // matches nothing
     std::vector<Xapian::Query> words;
     for (std::size_t i = 0; i < n; ++i) words.push_back(q.get_subquery(i));
     return Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end());
@@ -238,10 +247,19 @@ Xapian::Query relax_unpositioned_phrases(const Xapian::Query& q) {
   bool changed = false;
   for (std::size_t i = 0; i < n; ++i) {
     Xapian::Query sub = q.get_subquery(i);
-    subs.push_back(relax_unpositioned_phrases(sub));
+    subs.push_back(relax_unpositioned_phrases(sub, how));
     changed |= subs.back().get_description() != sub.get_description();
   }
   return changed ? Xapian::Query(type, subs.begin(), subs.end()) : q;
+}
+
+// Whether `q` has NOT (or XOR) anywhere: there a narrower subquery widens the match set.
+bool has_negation(const Xapian::Query& q) {
+  auto type = q.get_type();
+  if (type == Xapian::Query::OP_AND_NOT || type == Xapian::Query::OP_XOR) return true;
+  for (std::size_t i = 0; i < q.get_num_subqueries(); ++i)
+    if (has_negation(q.get_subquery(i))) return true;
+  return false;
 }
 
 struct TrialQueryParser::Impl {
@@ -296,10 +314,11 @@ struct TrialQueryParser::Impl {
         (new Xapian::NumberRangeProcessor(kSlotEnrollment, "enrollment:"))->release());
   }
 
-  Xapian::Query parse_with(const std::string& text, Xapian::Query::op default_op) const {
+  Xapian::Query parse_with(const std::string& text, Xapian::Query::op default_op,
+                           Unpositioned how = Unpositioned::AllWords) const {
     qp.set_default_op(default_op);
     try {
-      return relax_unpositioned_phrases(qp.parse_query(text, kParseFlags));
+      return relax_unpositioned_phrases(qp.parse_query(text, kParseFlags), how);
     } catch (const Xapian::QueryParserError& e) {
       throw UsageError("query syntax error: " + e.get_msg());
     }
@@ -391,14 +410,32 @@ QueryTiers TrialQueryParser::parse_tiers(std::string_view text, MatchMode mode) 
         tiers.top = Xapian::Query(Xapian::Query::OP_OR, tiers.top, phrase_boost);
       tiers.rest = scored;
     }
-  } else if (mode == MatchMode::Any) {
-    query = impl_->parse_with(s, Xapian::Query::OP_OR);
-  } else if (mode == MatchMode::Relaxed) {
-    Xapian::Query any = impl_->parse_with(s, Xapian::Query::OP_OR);
-    if (any.get_description() != all.get_description())
-      query =
-          Xapian::Query(Xapian::Query::OP_OR,
-                        Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, all, kAllWordsBoost), any);
+  } else {
+    // Operators, fields, quotes.
+    auto build = [&](Unpositioned how) {
+      Xapian::Query every_word = impl_->parse_with(s, Xapian::Query::OP_AND, how);
+      if (mode == MatchMode::All) return every_word;
+      Xapian::Query any = impl_->parse_with(s, Xapian::Query::OP_OR, how);
+      if (mode == MatchMode::Any || any.get_description() == every_word.get_description())
+        return any;
+      return Xapian::Query(
+          Xapian::Query::OP_OR,
+          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, every_word, kAllWordsBoost), any);
+    };
+    query = build(Unpositioned::AllWords);
+    // A quoted phrase matches in order where positions are kept, and as all of its words in
+    // summary and eligibility: trials with it in order rank first, as with the all-words tier
+    // of plain words. They are the top tier (weighed as in `query`), which spares the search
+    // the long AND over summary and eligibility whenever they fill the page. Not under NOT,
+    // where dropping the phrase's unpositioned branches would widen the match set.
+    Xapian::Query in_order = build(Unpositioned::Drop);
+    if (!in_order.empty() && in_order.get_description() != query.get_description() &&
+        !has_negation(query)) {
+      Xapian::Query first(Xapian::Query::OP_SCALE_WEIGHT, in_order, kAllWordsBoost);
+      tiers.top = Xapian::Query(Xapian::Query::OP_AND_MAYBE, first, query);
+      tiers.rest = query;
+      query = Xapian::Query(Xapian::Query::OP_OR, first, query);
+    }
   }
   // An NCT id typed in the query brings that trial first (and the trial may match no other word:
   // no tiers then).

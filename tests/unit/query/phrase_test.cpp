@@ -90,6 +90,41 @@ TEST_CASE("long fields have no positions: a phrase there matches all its words",
   CHECK(q.find("PHRASE") != std::string::npos);
 }
 
+TEST_CASE("a quoted phrase in order ranks above its words in summary or eligibility only",
+          "[query][phrase]") {
+  Xapian::WritableDatabase db = phrase_db();
+  DocumentBuilder builder;
+  // the words many times over, in summary and eligibility only (no positions there)
+  std::string words;
+  for (int i = 0; i < 20; ++i) words += "lupus nephritis ";
+  auto built =
+      builder.build(make_trial("NCT00000003", "Kidney trial", "Kidney Diseases", "Placebo", words));
+  db.replace_document(built.id_term, built.document);
+  TrialQueryParser parser(db);
+  auto tiers = parser.parse_tiers("\"lupus nephritis\"", MatchMode::Relaxed);
+  REQUIRE(!tiers.top.empty());
+  auto ranked = [&](const Xapian::Query& q) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(q);
+    Xapian::MSet mset = enquire.get_mset(0, 10);
+    std::vector<std::pair<std::string, double>> out;
+    for (auto it = mset.begin(); it != mset.end(); ++it)
+      out.emplace_back(it.get_document().get_value(kSlotNctId), it.get_weight());
+    return out;
+  };
+  auto whole = ranked(tiers.query);
+  REQUIRE(whole.size() == 2);
+  CHECK(whole[0].first == "NCT00000001");  // "lupus nephritis" in its title and condition
+  CHECK(whole[1].first == "NCT00000003");
+  // the top tier: the in-order trials, weighed as in the whole query
+  auto top = ranked(tiers.top);
+  REQUIRE(top.size() == 1);
+  CHECK(top[0].first == "NCT00000001");
+  CHECK(top[0].second == Approx(whole[0].second));
+  // the tier below the top is bounded by the query without the in-order boost
+  CHECK(ranked(tiers.rest).size() == 2);
+}
+
 TEST_CASE("a relaxed query's phrase boost looks for the phrase in the fields that name a trial",
           "[query][phrase]") {
   // Title, condition, intervention, keyword and MeSH: short position lists. Not the free-text

@@ -95,7 +95,11 @@ TEST_CASE("relaxed queries of several plain words split into tiers", "[query][pa
   CHECK(parser.parse_tiers("lupus nephritis", MatchMode::All).top.empty());
   CHECK(parser.parse_tiers("lupus nephritis", MatchMode::Any).top.empty());
   CHECK(parser.parse_tiers("lupus NCT01234567", MatchMode::Relaxed).top.empty());
-  CHECK(parser.parse_tiers("\"lupus nephritis\"", MatchMode::Relaxed).top.empty());
+  // a quoted phrase: in order first (phrase_test); not under NOT, nor where nothing keeps positions
+  CHECK(!parser.parse_tiers("\"lupus nephritis\"", MatchMode::Relaxed).top.empty());
+  CHECK(!parser.parse_tiers("\"lupus nephritis\"", MatchMode::All).top.empty());
+  CHECK(parser.parse_tiers("\"lupus nephritis\" NOT child", MatchMode::Relaxed).top.empty());
+  CHECK(parser.parse_tiers("summary:\"lupus nephritis\"", MatchMode::Relaxed).top.empty());
 }
 
 TEST_CASE("a trial with every word weighs the same in the top tier as in the whole query",
