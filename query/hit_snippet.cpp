@@ -65,39 +65,58 @@ HitSnippet::HitSnippet(const Xapian::Query& query, std::size_t length) : length_
     const std::string& t = *it;
     if (t.empty()) continue;
     if (t.front() == 'Z' && t.size() > 1 && !is_upper(t[1])) {
-      stems_.insert(t.substr(1));
+      stems_.try_emplace(t.substr(1), units_++);
       std::string_view h = head(std::string_view(t).substr(1));
       if (std::find(heads_.begin(), heads_.end(), h) == heads_.end()) heads_.emplace_back(h);
-      first_bytes_.set(static_cast<unsigned char>(h.front()));
+      if (h.size() == 1) {
+        for (unsigned second = 0; second < 256; ++second) starts_.set(start_key(h[0], second));
+      } else {
+        starts_.set(start_key(h[0], h[1]));
+      }
     } else if (!is_upper(t.front())) {
-      words_.insert(t);
-      first_bytes_.set(static_cast<unsigned char>(t.front()));
+      words_.try_emplace(t, units_++);
+      starts_.set(start_key(t[0], t.size() > 1 ? t[1] : 0));
     }
   }
 }
 
-bool HitSnippet::matches(std::string_view word, std::string& lower) const {
-  // Most words cannot match: no query word or stem starts with their first letter.
-  if (!first_bytes_.test(static_cast<unsigned char>(ascii_lower(word.front())))) return false;
+std::size_t HitSnippet::start_key(unsigned first, unsigned second) {
+  return static_cast<std::size_t>(static_cast<unsigned char>(ascii_lower(static_cast<char>(first))))
+             << 8 |
+         static_cast<unsigned char>(ascii_lower(static_cast<char>(second)));
+}
+
+int HitSnippet::unit_of(std::string_view word, std::string& lower) const {
+  // Most words cannot match: no query word or stem starts with their first two letters.
+  if (!starts_.test(start_key(static_cast<unsigned char>(word[0]),
+                              word.size() > 1 ? static_cast<unsigned char>(word[1]) : 0)))
+    return -1;
   lower.clear();
   for (char c : word) lower += ascii_lower(c);
-  if (words_.count(lower)) return true;
+  if (auto w = words_.find(lower); w != words_.end()) return w->second;
   // Only words that could stem to a query stem are stemmed.
   if (std::none_of(heads_.begin(), heads_.end(),
                    [&](const std::string& h) { return lower.starts_with(h); }))
-    return false;
-  auto [it, inserted] = seen_.try_emplace(lower, false);
-  if (inserted) it->second = stems_.count(stemmer_(lower)) > 0;
+    return -1;
+  auto [it, inserted] = seen_.try_emplace(lower, -1);
+  if (inserted) {
+    auto stem = stems_.find(stemmer_(lower));
+    if (stem != stems_.end()) it->second = stem->second;
+  }
   return it->second;
 }
 
 std::pair<std::size_t, std::size_t> HitSnippet::window(std::string_view text) const {
   struct Match {
     std::size_t begin;
-    std::string word;
+    int unit;  ///< which query word or stem
   };
   std::vector<Match> found;
   std::string lower;
+  // Matches within one snippet length of the oldest: when they hold every query word, no later
+  // window can show more of them, and the scan stops there.
+  std::vector<std::size_t> in_window(units_, 0);
+  std::size_t distinct = 0, oldest = 0;
   for (std::size_t i = 0; i < text.size() && found.size() < kMaxMatches;) {
     if (!is_word_byte(text[i])) {
       ++i;
@@ -105,24 +124,33 @@ std::pair<std::size_t, std::size_t> HitSnippet::window(std::string_view text) co
     }
     std::size_t j = i;
     while (j < text.size() && is_word_byte(text[j])) ++j;
-    if (matches(text.substr(i, j - i), lower)) found.push_back({i, lower});
+    int unit = unit_of(text.substr(i, j - i), lower);
+    if (unit >= 0) {
+      found.push_back({i, unit});
+      if (in_window[unit]++ == 0) ++distinct;
+      while (found.back().begin >= found[oldest].begin + length_)
+        if (--in_window[found[oldest++].unit] == 0) --distinct;
+      if (distinct == units_) break;
+    }
     i = j;
   }
-
   std::size_t begin = 0;
   if (!found.empty()) {
     // The snippet starts at the match with the most distinct query words within one snippet
     // length after it, then the most matches.
     std::size_t best = 0, best_score = 0;
+    std::vector<bool> seen_unit(units_);
     for (std::size_t i = 0; i < found.size(); ++i) {
-      std::vector<std::string_view> distinct;
-      std::size_t count = 0;
+      std::fill(seen_unit.begin(), seen_unit.end(), false);
+      std::size_t units = 0, count = 0;
       for (std::size_t j = i; j < found.size() && found[j].begin < found[i].begin + length_; ++j) {
         ++count;
-        if (std::find(distinct.begin(), distinct.end(), found[j].word) == distinct.end())
-          distinct.push_back(found[j].word);
+        if (!seen_unit[found[j].unit]) {
+          seen_unit[found[j].unit] = true;
+          ++units;
+        }
       }
-      std::size_t score = distinct.size() * kMaxMatches + count;
+      std::size_t score = units * kMaxMatches + count;
       if (score > best_score) {
         best_score = score;
         best = i;
@@ -175,7 +203,7 @@ std::string HitSnippet::operator()(std::string_view text, std::string_view hi_st
     std::size_t j = i;
     while (j < end && is_word_byte(text[j])) ++j;
     std::string_view word = text.substr(i, j - i);
-    if (matches(word, lower)) {
+    if (unit_of(word, lower) >= 0) {
       out += hi_start;
       out += word;
       out += hi_end;

@@ -9,7 +9,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 namespace trialsearch {
@@ -34,17 +33,20 @@ class HitSnippet {
   std::pair<std::size_t, std::size_t> window(std::string_view text) const;
 
  private:
-  /// Whether `word` (as in the text) is a query word or stems to a query stem; `lower` is
-  /// scratch space.
-  bool matches(std::string_view word, std::string& lower) const;
+  /// The query word or stem `word` (as in the text) is, or stems to: its unit number; -1 for
+  /// none. `lower` is scratch space.
+  int unit_of(std::string_view word, std::string& lower) const;
+  /// Index into starts_ of a word's first two bytes (the second 0 for a one-letter word).
+  static std::size_t start_key(unsigned first, unsigned second);
 
   std::size_t length_;
-  std::unordered_set<std::string> words_;  ///< unprefixed query terms
-  std::unordered_set<std::string> stems_;  ///< `Z` query terms without the Z
-  std::vector<std::string> heads_;         ///< a start every word of each stem has: a pre-test
-  std::bitset<256> first_bytes_;           ///< first bytes of words_ and heads_: a cheaper one
+  std::size_t units_ = 0;                       ///< query words and stems, numbered
+  std::unordered_map<std::string, int> words_;  ///< unprefixed query terms -> unit
+  std::unordered_map<std::string, int> stems_;  ///< `Z` query terms without the Z -> unit
+  std::vector<std::string> heads_;              ///< a start every word of each stem has
+  std::bitset<65536> starts_;                   ///< first two bytes of words_ and heads_
   Xapian::Stem stemmer_{"english"};
-  mutable std::unordered_map<std::string, bool> seen_;  ///< word -> its stem is a query stem
+  mutable std::unordered_map<std::string, int> seen_;  ///< word -> unit_of(word), cached
 };
 
 }  // namespace trialsearch

@@ -52,6 +52,16 @@ TEST_CASE("the densest part wins over a first lone match", "[query][snippet]") {
   CHECK(ours.starts_with("[Lupus] [nephritis] damages the [kidney] in [lupus]."));
 }
 
+TEST_CASE("the first part with every query word is shown: the scan stops there",
+          "[query][snippet]") {
+  // a later part has more matches of the same words, and does not win
+  std::string text = filler(5) + "Lupus nephritis of the kidney, first. " + filler(5) +
+                     "Lupus nephritis, lupus nephritis, kidney and lupus nephritis again. " +
+                     filler(5);
+  HitSnippet snippet(lupus_query(), 200);
+  CHECK(snippet(text, "[", "]").starts_with("[Lupus] [nephritis] of the [kidney], first."));
+}
+
 TEST_CASE("a match mid-sentence gets the leading omission mark", "[query][snippet]") {
   std::string long_sentence;
   for (int i = 0; i < 40; ++i) long_sentence += "word" + std::to_string(i) + " ";
