@@ -136,8 +136,9 @@ std::pair<std::size_t, std::size_t> HitSnippet::window(std::string_view text) co
   }
   std::size_t begin = 0;
   if (!found.empty()) {
-    // The snippet starts at the match with the most distinct query words within one snippet
-    // length after it, then the most matches.
+    // The snippet starts at the match with the most distinct query words (units) within one
+    // snippet length after it, then the most matches; the first such when there are several
+    // (the scan stopped at the first with every unit).
     std::size_t best = 0, best_score = 0;
     std::vector<bool> seen_unit(units_);
     for (std::size_t i = 0; i < found.size(); ++i) {

@@ -21,11 +21,12 @@ class HitSnippet {
   HitSnippet(const Xapian::Query& query, std::size_t length);
 
   /// A snippet of `text`: at most `length` bytes of it (white space runs shown as one space),
-  /// starting near the match with the most distinct query words after it, at a sentence start
-  /// when one is close; query words and words stemming to a query stem are wrapped in
-  /// `hi_start` and `hi_end`; "..." marks text left out before and after. Without any query
-  /// word in the text, the snippet is the text's beginning. The text is not escaped (unlike
-  /// Xapian's MSet::snippet, which writes HTML entities): it goes to a terminal or to JSON.
+  /// starting near the first match with every query word (or stem) within one snippet length
+  /// after it, else the most of them, at a sentence start when one is close; query words and words
+  /// stemming to a query stem are wrapped in `hi_start` and `hi_end`; "..." marks text left out
+  /// before and after. Without any query word in the text, the snippet is the text's beginning. The
+  /// text is not escaped (unlike Xapian's MSet::snippet, which writes HTML entities): it goes to a
+  /// terminal or to JSON.
   std::string operator()(std::string_view text, std::string_view hi_start,
                          std::string_view hi_end) const;
 
