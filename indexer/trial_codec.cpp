@@ -266,7 +266,7 @@ constexpr std::string_view kZstdMagic = "\x28\xb5\x2f\xfd";
 // No record comes near this; a larger declared size is corrupt data.
 constexpr unsigned long long kMaxRecordBytes = 64ULL << 20;
 
-Trial trial_from_padded(simdjson::padded_string& copy) {
+Trial trial_from_padded(simdjson::padded_string& copy, RecordParts parts) {
   thread_local simdjson::dom::parser parser;
   element j;
   if (auto error = parser.parse(copy).get(j); error != simdjson::SUCCESS)
@@ -274,6 +274,23 @@ Trial trial_from_padded(simdjson::padded_string& copy) {
         fmt::format("trial record: malformed JSON: {}", simdjson::error_message(error)));
   if (!j.is_object()) throw std::runtime_error("trial record: not a JSON object");
   Trial t;
+  if (parts == RecordParts::Hit) {
+    t.nct_id = text(j["nct_id"]);
+    t.brief_title = text(j["brief_title"]);
+    t.overall_status = text(j["overall_status"]);
+    t.phases = texts(j["phases"]);
+    t.study_type = text(j["study_type"]);
+    t.conditions = texts(j["conditions"]);
+    t.interventions = list(j["interventions"], read_intervention);
+    t.brief_summary = text(j["brief_summary"]);
+    t.detailed_description = text(j["detailed_description"]);
+    t.eligibility_criteria = text(j["eligibility_criteria"]);
+    t.lead_sponsor = read_sponsor(j["lead_sponsor"]);
+    t.start_date = text(j["start_date"]);
+    t.last_update_posted = text(j["last_update_posted"]);
+    if (auto n = get<std::int64_t>(j["enrollment"])) t.enrollment = static_cast<long>(*n);
+    return t;
+  }
   read_ids_and_titles(j, t);
   read_classification(j, t);
   t.interventions = list(j["interventions"], read_intervention);
@@ -313,10 +330,10 @@ std::string record_data(std::string_view json) {
   return out;
 }
 
-Trial trial_from_record(std::string_view data) {
+Trial trial_from_record(std::string_view data, RecordParts parts) {
   if (!data.starts_with(kZstdMagic)) {
     simdjson::padded_string copy(data);
-    return trial_from_padded(copy);
+    return trial_from_padded(copy, parts);
   }
   struct Context {
     ZSTD_DCtx* dctx = ZSTD_createDCtx();
@@ -332,12 +349,12 @@ Trial trial_from_record(std::string_view data) {
       ZSTD_decompressDCtx(context.dctx, json.data(), json.size(), data.data(), data.size());
   if (ZSTD_isError(n) || n != size)
     throw std::runtime_error("trial record: corrupt compressed data");
-  return trial_from_padded(json);
+  return trial_from_padded(json, parts);
 }
 
 Trial trial_from_json(std::string_view json) {
   simdjson::padded_string copy(json);
-  return trial_from_padded(copy);
+  return trial_from_padded(copy, RecordParts::All);
 }
 
 }  // namespace trialsearch

@@ -26,8 +26,17 @@ Trial trial_from_json(std::string_view json);
 /// third of the time a search spends on each hit.
 std::string record_data(std::string_view json);
 
+/// Which fields of a record to read.
+enum class RecordParts {
+  All,
+  /// What a search hit shows: NCT id, brief title, status, phases, study type, conditions,
+  /// interventions, lead sponsor, summary, description, eligibility criteria, start and update
+  /// dates, enrollment. Sites, outcomes and the rest, the bulk of a record, are left empty.
+  Hit,
+};
+
 /// The Trial in record data: zstd-compressed JSON, or plain JSON (as databases written before
 /// record_data stored it). Throws std::runtime_error on corrupt data.
-Trial trial_from_record(std::string_view data);
+Trial trial_from_record(std::string_view data, RecordParts parts = RecordParts::All);
 
 }  // namespace trialsearch

@@ -244,7 +244,7 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
       result.hits.push_back(std::move(hit));
       continue;
     }
-    hit.trial = trial_from_record(doc.get_data());
+    hit.trial = trial_from_record(doc.get_data(), RecordParts::Hit);
     hit.snippet =
         snippet(snippet_source(hit.trial), options.highlight_start, options.highlight_end);
     if (options.explain) explain_hit(enquire, *it, words, *graph, hit);

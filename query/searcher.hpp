@@ -57,7 +57,7 @@ struct Hit {
   std::size_t rank = 0;  ///< 1-based, offset included
   double weight = 0;
   int percent = 0;
-  Trial trial;
+  Trial trial;  ///< the parts of its record a hit shows (RecordParts::Hit)
   std::string snippet;
   std::vector<MatchedTerm> matched;  ///< filled with SearchOptions::explain
 };

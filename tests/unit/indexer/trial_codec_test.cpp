@@ -134,6 +134,30 @@ TEST_CASE("record data: zstd-compressed JSON, read back whole; plain JSON still 
   CHECK(trial_to_json(trialsearch::trial_from_record(kFullJson)) == kFullJson);
 }
 
+TEST_CASE("a hit reads only the parts of a record it shows", "[json][record]") {
+  Trial full = trialsearch::trial_from_record(trialsearch::record_data(kFullJson));
+  Trial hit = trialsearch::trial_from_record(trialsearch::record_data(kFullJson),
+                                             trialsearch::RecordParts::Hit);
+  CHECK(hit.nct_id == full.nct_id);
+  CHECK(hit.brief_title == full.brief_title);
+  CHECK(hit.overall_status == full.overall_status);
+  CHECK(hit.phases == full.phases);
+  CHECK(hit.study_type == full.study_type);
+  CHECK(hit.conditions == full.conditions);
+  CHECK(hit.interventions.at(0).other_names == full.interventions.at(0).other_names);
+  CHECK(hit.lead_sponsor.name == full.lead_sponsor.name);
+  CHECK(hit.brief_summary == full.brief_summary);
+  CHECK(hit.detailed_description == full.detailed_description);
+  CHECK(hit.eligibility_criteria == full.eligibility_criteria);
+  CHECK(hit.start_date == full.start_date);
+  CHECK(hit.last_update_posted == full.last_update_posted);
+  CHECK(hit.enrollment == full.enrollment);
+  REQUIRE_FALSE(full.sites.empty());
+  CHECK(hit.sites.empty());
+  CHECK(hit.primary_outcomes.empty());
+  CHECK(hit.official_title.empty());
+}
+
 TEST_CASE("corrupt record data throws instead of reading garbage", "[json][record]") {
   std::string data = trialsearch::record_data(kFullJson);
   CHECK_THROWS_AS(trialsearch::trial_from_record(data.substr(0, data.size() / 2)),
