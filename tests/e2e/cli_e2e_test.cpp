@@ -212,6 +212,11 @@ TEST_CASE("exit codes: zero hits 0, syntax error 2, missing database 1, unknown 
   CHECK(unknown.exit_code == 1);
   auto bad_option = run_cli({"search", "--db", corpus_db(), "--sort", "sideways", "lupus"});
   CHECK(bad_option.exit_code == 2);
+  auto misspelt = run_cli({"serch", "lupus"});
+  CHECK(misspelt.exit_code == 2);
+  CHECK(misspelt.err.find("unknown command 'serch'") != std::string::npos);
+  CHECK(misspelt.err.find("search") != std::string::npos);
+  CHECK(std::count(misspelt.err.begin(), misspelt.err.end(), '\n') == 1);
 }
 
 TEST_CASE("the database comes from --db, else $TRIALSEARCH_DB", "[e2e][db]") {
