@@ -314,14 +314,18 @@ struct TrialQueryParser::Impl {
         (new Xapian::NumberRangeProcessor(kSlotEnrollment, "enrollment:"))->release());
   }
 
-  Xapian::Query parse_with(const std::string& text, Xapian::Query::op default_op,
-                           Unpositioned how = Unpositioned::AllWords) const {
+  /// The query as QueryParser gives it, quoted phrases in unpositioned fields left as they are.
+  Xapian::Query parse_raw(const std::string& text, Xapian::Query::op default_op) const {
     qp.set_default_op(default_op);
     try {
-      return relax_unpositioned_phrases(qp.parse_query(text, kParseFlags), how);
+      return qp.parse_query(text, kParseFlags);
     } catch (const Xapian::QueryParserError& e) {
       throw UsageError("query syntax error: " + e.get_msg());
     }
+  }
+
+  Xapian::Query parse_with(const std::string& text, Xapian::Query::op default_op) const {
+    return relax_unpositioned_phrases(parse_raw(text, default_op));
   }
 
   /// Plain words matching in any default field, each field weighted as its own term.
@@ -358,7 +362,8 @@ QueryTiers TrialQueryParser::parse_tiers(std::string_view text, MatchMode mode) 
   std::string s = normalise(text);
   impl_->last_text = s;
   if (trim(s).empty()) return {Xapian::Query::MatchAll, {}, {}};
-  Xapian::Query all = impl_->parse_with(s, Xapian::Query::OP_AND);
+  const Xapian::Query raw_all = impl_->parse_raw(s, Xapian::Query::OP_AND);
+  Xapian::Query all = relax_unpositioned_phrases(raw_all);
   QueryTiers tiers{all, {}, {}};
   Xapian::Query& query = tiers.query;
   auto words = plain_words(s);
@@ -411,11 +416,14 @@ QueryTiers TrialQueryParser::parse_tiers(std::string_view text, MatchMode mode) 
       tiers.rest = scored;
     }
   } else {
-    // Operators, fields, quotes.
+    // Operators, fields, quotes. Each parse is relaxed two ways (parsing reads the synonym
+    // table: done once per default operator).
+    const Xapian::Query raw_any =
+        mode == MatchMode::All ? Xapian::Query() : impl_->parse_raw(s, Xapian::Query::OP_OR);
     auto build = [&](Unpositioned how) {
-      Xapian::Query every_word = impl_->parse_with(s, Xapian::Query::OP_AND, how);
+      Xapian::Query every_word = relax_unpositioned_phrases(raw_all, how);
       if (mode == MatchMode::All) return every_word;
-      Xapian::Query any = impl_->parse_with(s, Xapian::Query::OP_OR, how);
+      Xapian::Query any = relax_unpositioned_phrases(raw_any, how);
       if (mode == MatchMode::Any || any.get_description() == every_word.get_description())
         return any;
       return Xapian::Query(
