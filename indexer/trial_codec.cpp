@@ -157,20 +157,30 @@ Origin read_origin(Node e) {
           static_cast<std::size_t>(get<std::uint64_t>(e["line"]).value_or(0)), text(e["format"])};
 }
 
-void read_ids_and_titles(element j, Trial& t) {
+// RecordParts::Hit: what a search hit shows.
+void read_hit_parts(element j, Trial& t) {
   t.nct_id = text(j["nct_id"]);
-  t.org_study_id = text(j["org_study_id"]);
-  t.secondary_ids = texts(j["secondary_ids"]);
   t.brief_title = text(j["brief_title"]);
-  t.official_title = text(j["official_title"]);
-  t.acronym = text(j["acronym"]);
-}
-
-void read_classification(element j, Trial& t) {
   t.overall_status = text(j["overall_status"]);
   t.phases = texts(j["phases"]);
   t.study_type = text(j["study_type"]);
   t.conditions = texts(j["conditions"]);
+  t.interventions = list(j["interventions"], read_intervention);
+  t.brief_summary = text(j["brief_summary"]);
+  t.detailed_description = text(j["detailed_description"]);
+  t.eligibility_criteria = text(j["eligibility_criteria"]);
+  t.lead_sponsor = read_sponsor(j["lead_sponsor"]);
+  t.start_date = text(j["start_date"]);
+  t.last_update_posted = text(j["last_update_posted"]);
+  if (auto n = get<std::int64_t>(j["enrollment"])) t.enrollment = static_cast<long>(*n);
+}
+
+// Every field read_hit_parts leaves out.
+void read_other_parts(element j, Trial& t) {
+  t.org_study_id = text(j["org_study_id"]);
+  t.secondary_ids = texts(j["secondary_ids"]);
+  t.official_title = text(j["official_title"]);
+  t.acronym = text(j["acronym"]);
   t.keywords = texts(j["keywords"]);
   t.condition_mesh = texts(j["condition_mesh"]);
   t.condition_mesh_ancestors = texts(j["condition_mesh_ancestors"]);
@@ -178,25 +188,23 @@ void read_classification(element j, Trial& t) {
   t.intervention_mesh_ancestors = texts(j["intervention_mesh_ancestors"]);
   t.condition_mesh_ids = texts(j["condition_mesh_ids"]);
   t.intervention_mesh_ids = texts(j["intervention_mesh_ids"]);
-}
-
-void read_eligibility(element j, Trial& t) {
-  t.eligibility_criteria = text(j["eligibility_criteria"]);
+  t.arm_groups = list(j["arm_groups"], read_arm_group);
   t.minimum_age = read_age(j["minimum_age"]);
   t.maximum_age = read_age(j["maximum_age"]);
   t.sex = text(j["sex"]);
   t.healthy_volunteers = get<bool>(j["healthy_volunteers"]);
   t.std_ages = texts(j["std_ages"]);
-}
-
-void read_dates_and_enrollment(element j, Trial& t) {
-  t.start_date = text(j["start_date"]);
+  t.collaborators = list(j["collaborators"], read_sponsor);
+  t.sites = list(j["sites"], read_site);
   t.primary_completion_date = text(j["primary_completion_date"]);
   t.completion_date = text(j["completion_date"]);
   t.first_posted = text(j["first_posted"]);
-  t.last_update_posted = text(j["last_update_posted"]);
-  if (auto n = get<std::int64_t>(j["enrollment"])) t.enrollment = static_cast<long>(*n);
   t.enrollment_type = text(j["enrollment_type"]);
+  t.primary_outcomes = list(j["primary_outcomes"], read_outcome);
+  t.secondary_outcomes = list(j["secondary_outcomes"], read_outcome);
+  t.related_nct_ids = texts(j["related_nct_ids"]);
+  t.has_results = get<bool>(j["has_results"]).value_or(false);
+  t.origin = read_origin(j["origin"]);
 }
 
 }  // namespace
@@ -274,39 +282,8 @@ Trial trial_from_padded(simdjson::padded_string& copy, RecordParts parts) {
         fmt::format("trial record: malformed JSON: {}", simdjson::error_message(error)));
   if (!j.is_object()) throw std::runtime_error("trial record: not a JSON object");
   Trial t;
-  if (parts == RecordParts::Hit) {
-    t.nct_id = text(j["nct_id"]);
-    t.brief_title = text(j["brief_title"]);
-    t.overall_status = text(j["overall_status"]);
-    t.phases = texts(j["phases"]);
-    t.study_type = text(j["study_type"]);
-    t.conditions = texts(j["conditions"]);
-    t.interventions = list(j["interventions"], read_intervention);
-    t.brief_summary = text(j["brief_summary"]);
-    t.detailed_description = text(j["detailed_description"]);
-    t.eligibility_criteria = text(j["eligibility_criteria"]);
-    t.lead_sponsor = read_sponsor(j["lead_sponsor"]);
-    t.start_date = text(j["start_date"]);
-    t.last_update_posted = text(j["last_update_posted"]);
-    if (auto n = get<std::int64_t>(j["enrollment"])) t.enrollment = static_cast<long>(*n);
-    return t;
-  }
-  read_ids_and_titles(j, t);
-  read_classification(j, t);
-  t.interventions = list(j["interventions"], read_intervention);
-  t.arm_groups = list(j["arm_groups"], read_arm_group);
-  t.brief_summary = text(j["brief_summary"]);
-  t.detailed_description = text(j["detailed_description"]);
-  read_eligibility(j, t);
-  t.lead_sponsor = read_sponsor(j["lead_sponsor"]);
-  t.collaborators = list(j["collaborators"], read_sponsor);
-  t.sites = list(j["sites"], read_site);
-  read_dates_and_enrollment(j, t);
-  t.primary_outcomes = list(j["primary_outcomes"], read_outcome);
-  t.secondary_outcomes = list(j["secondary_outcomes"], read_outcome);
-  t.related_nct_ids = texts(j["related_nct_ids"]);
-  t.has_results = get<bool>(j["has_results"]).value_or(false);
-  t.origin = read_origin(j["origin"]);
+  read_hit_parts(j, t);
+  if (parts == RecordParts::All) read_other_parts(j, t);
   return t;
 }
 
