@@ -72,6 +72,14 @@ ArchivePtr new_zip_reader(const ArchiveLibrary& la) {
   return a;
 }
 
+// libarchive, or nullptr after telling `sink` why `origin` cannot be read without it.
+const ArchiveLibrary* zip_library(const Origin& origin, TrialSink& sink) {
+  std::string error;
+  const ArchiveLibrary* la = archive_library(&error);
+  if (!la) sink.skipped(origin, error);
+  return la;
+}
+
 std::string error_of(const ArchiveLibrary& la, archive* a, const char* otherwise) {
   const char* e = la.error_string(a);
   return e ? e : otherwise;
@@ -137,11 +145,9 @@ void read_archive(const ArchiveLibrary& la, archive* a, const std::string& file,
 void read_zip_file(const std::string& path, TrialSink& sink, ReadCounts& counts) {
   Origin origin;
   origin.file = path;
-  std::string error;
-  const ArchiveLibrary* la = archive_library(&error);
+  const ArchiveLibrary* la = zip_library(origin, sink);
   if (!la) {
     ++counts.input_errors;
-    sink.skipped(origin, error);
     return;
   }
   ArchivePtr a = new_zip_reader(*la);
@@ -261,12 +267,8 @@ void read_buffer(std::string_view content, const Origin& origin, TrialSink& sink
       read_page_text(content, origin, sink);
       return;
     case InputFormat::Zip: {
-      std::string error;
-      const ArchiveLibrary* la = archive_library(&error);
-      if (!la) {
-        sink.skipped(origin, error);
-        return;
-      }
+      const ArchiveLibrary* la = zip_library(origin, sink);
+      if (!la) return;
       ArchivePtr a = new_zip_reader(*la);
       if (la->read_open_memory(a.get(), content.data(), content.size()) != ARCHIVE_OK) {
         sink.skipped(origin, "cannot open nested zip archive");
