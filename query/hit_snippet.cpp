@@ -69,28 +69,26 @@ HitSnippet::HitSnippet(const Xapian::Query& query, std::size_t length) : length_
       std::string_view h = head(std::string_view(t).substr(1));
       if (std::find(heads_.begin(), heads_.end(), h) == heads_.end()) heads_.emplace_back(h);
       if (h.size() == 1) {
-        for (unsigned second = 0; second < 256; ++second) starts_.set(start_key(h[0], second));
+        for (int second = 0; second < 256; ++second)
+          starts_.set(start_key(h[0], static_cast<char>(second)));
       } else {
         starts_.set(start_key(h[0], h[1]));
       }
     } else if (!is_upper(t.front())) {
       words_.try_emplace(t, units_++);
-      starts_.set(start_key(t[0], t.size() > 1 ? t[1] : 0));
+      starts_.set(start_key(t[0], t.size() > 1 ? t[1] : '\0'));
     }
   }
 }
 
-std::size_t HitSnippet::start_key(unsigned first, unsigned second) {
-  return static_cast<std::size_t>(static_cast<unsigned char>(ascii_lower(static_cast<char>(first))))
-             << 8 |
-         static_cast<unsigned char>(ascii_lower(static_cast<char>(second)));
+std::size_t HitSnippet::start_key(char first, char second) {
+  return std::size_t{static_cast<unsigned char>(ascii_lower(first))} << 8 |
+         static_cast<unsigned char>(ascii_lower(second));
 }
 
 int HitSnippet::unit_of(std::string_view word, std::string& lower) const {
   // Most words cannot match: no query word or stem starts with their first two letters.
-  if (!starts_.test(start_key(static_cast<unsigned char>(word[0]),
-                              word.size() > 1 ? static_cast<unsigned char>(word[1]) : 0)))
-    return -1;
+  if (!starts_.test(start_key(word[0], word.size() > 1 ? word[1] : '\0'))) return -1;
   lower.clear();
   for (char c : word) lower += ascii_lower(c);
   if (auto w = words_.find(lower); w != words_.end()) return w->second;

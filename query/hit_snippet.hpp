@@ -38,7 +38,7 @@ class HitSnippet {
   /// none. `lower` is scratch space.
   int unit_of(std::string_view word, std::string& lower) const;
   /// Index into starts_ of a word's first two bytes (the second 0 for a one-letter word).
-  static std::size_t start_key(unsigned first, unsigned second);
+  static std::size_t start_key(char first, char second);
 
   std::size_t length_;
   std::size_t units_ = 0;                       ///< query words and stems, numbered
