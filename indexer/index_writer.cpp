@@ -196,8 +196,9 @@ std::vector<std::string> hashes_by_docid(const Xapian::Database& db) {
   return hashes;
 }
 
-std::string status_of(const Xapian::Database& db, Xapian::docid id) {
-  return trial_from_record(db.get_document(id).get_data()).overall_status;
+// The overall status in a document's record (its hit parts are enough).
+std::string status_of(const Xapian::Document& doc) {
+  return trial_from_record(doc.get_data(), RecordParts::Hit).overall_status;
 }
 
 // What a snapshot changes: trials only in `after` are added, only in `before` removed; trials in
@@ -224,7 +225,8 @@ void diff_snapshot(const Xapian::Database& before, const Xapian::Database& after
         ++summary.unchanged;
       } else {
         ++summary.replaced;
-        std::string from = status_of(before, old_id), to = status_of(after, new_id);
+        std::string from = status_of(before.get_document(old_id)),
+                    to = status_of(after.get_document(new_id));
         if (from != to) change.status_changes.push_back({nct_id_of_term(*n), from, to});
       }
       ++o;
@@ -427,7 +429,7 @@ IndexSummary update_live(const std::vector<std::string>& sources, const IndexOpt
         report(false);
         continue;
       }
-      std::string old_status = trial_from_record(old.get_data()).overall_status;
+      std::string old_status = status_of(old);
       if (old_status != built.status && change.status_changes.size() < kMaxLoggedIds)
         change.status_changes.push_back({built.nct_id, old_status, built.status});
       db.replace_document(id, built.document);
