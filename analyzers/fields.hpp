@@ -11,7 +11,13 @@ namespace trialsearch {
 
 /// Bump when terms, prefixes, slots or analysis change: a database built with another version
 /// is refused with a message that says to reindex.
-inline constexpr std::string_view kSchemaVersion = "trialsearch-schema-4";
+inline constexpr std::string_view kSchemaVersion = "trialsearch-schema-5";
+
+/// Word terms are stems, and only stems: the indexer's TermGenerator and the QueryParser both
+/// stem every word (STEM_ALL), phrases included, so "nephritis" is indexed and searched as
+/// "nephriti" with its positions. One copy of each word instead of a word and a `Z` stem cut
+/// indexing time by a third (BENCHMARKS.md, "one term per word").
+inline constexpr std::string_view kStemLanguage = "english";
 
 enum class FieldKind {
   Text,    ///< free text: analysed, field-prefixed and (if in_free_text) unprefixed too

@@ -104,8 +104,8 @@ std::string content_hash(const Trial& trial) {
 }
 
 DocumentBuilder::DocumentBuilder() {
-  generator_.set_stemmer(cached_stemmer("english"));
-  generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+  generator_.set_stemmer(cached_stemmer(kStemLanguage));
+  generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);
 }
 
 // The generator holds a handle to the same document that build() fills (set_document()).

@@ -59,24 +59,22 @@ bool sentence_starts_at(std::string_view text, std::size_t pos) {
 }  // namespace
 
 HitSnippet::HitSnippet(const Xapian::Query& query, std::size_t length) : length_(length) {
-  // MSet::snippet highlights a word when the query has it as a term, or its stem as a `Z` term;
-  // prefixed terms (upper-case prefix) never match a word of the text.
+  // An unprefixed term is a stem (kStemLanguage): a word of the text matches it when the word
+  // is the term itself (an NCT id, a drug code) or stems to it. Prefixed terms (upper-case
+  // prefix) are the same words in one field: the unprefixed copy of each is in the query too.
   for (auto it = query.get_unique_terms_begin(); it != query.get_unique_terms_end(); ++it) {
     const std::string& t = *it;
-    if (t.empty()) continue;
-    if (t.front() == 'Z' && t.size() > 1 && !is_upper(t[1])) {
-      stems_.try_emplace(t.substr(1), units_++);
-      std::string_view h = head(std::string_view(t).substr(1));
-      if (std::find(heads_.begin(), heads_.end(), h) == heads_.end()) heads_.emplace_back(h);
-      if (h.size() == 1) {
-        for (int second = 0; second < 256; ++second)
-          starts_.set(start_key(h[0], static_cast<char>(second)));
-      } else {
-        starts_.set(start_key(h[0], h[1]));
-      }
-    } else if (!is_upper(t.front())) {
-      words_.try_emplace(t, units_++);
-      starts_.set(start_key(t[0], t.size() > 1 ? t[1] : '\0'));
+    if (t.empty() || is_upper(t.front())) continue;
+    const int unit = static_cast<int>(units_++);
+    terms_.try_emplace(t, unit);
+    // The head's first two bytes are the term's: they cover the term as a word too.
+    std::string_view h = head(t);
+    if (std::find(heads_.begin(), heads_.end(), h) == heads_.end()) heads_.emplace_back(h);
+    if (h.size() == 1) {
+      for (int second = 0; second < 256; ++second)
+        starts_.set(start_key(h[0], static_cast<char>(second)));
+    } else {
+      starts_.set(start_key(h[0], h[1]));
     }
   }
 }
@@ -91,15 +89,15 @@ int HitSnippet::unit_of(std::string_view word, std::string& lower) const {
   if (!starts_.test(start_key(word[0], word.size() > 1 ? word[1] : '\0'))) return -1;
   lower.clear();
   for (char c : word) lower += ascii_lower(c);
-  if (auto w = words_.find(lower); w != words_.end()) return w->second;
+  if (auto w = terms_.find(lower); w != terms_.end()) return w->second;
   // Only words that could stem to a query stem are stemmed.
   if (std::none_of(heads_.begin(), heads_.end(),
                    [&](const std::string& h) { return lower.starts_with(h); }))
     return -1;
   auto [it, inserted] = seen_.try_emplace(lower, -1);
   if (inserted) {
-    auto stem = stems_.find(stemmer_(lower));
-    if (stem != stems_.end()) it->second = stem->second;
+    auto stem = terms_.find(stemmer_(lower));
+    if (stem != terms_.end()) it->second = stem->second;
   }
   return it->second;
 }

@@ -11,10 +11,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "analyzers/fields.hpp"
+
 namespace trialsearch {
 
-/// The words of one query that MSet::snippet can highlight (unprefixed terms and the stems of
-/// `Z` terms), and a stem cache shared by the hits of that query.
+/// The words of one query that a snippet highlights (its unprefixed terms, which are stems, and
+/// the words stemming to them), and a stem cache shared by the hits of that query.
 class HitSnippet {
  public:
   /// `length` is the snippet length in bytes, as for MSet::snippet.
@@ -42,11 +44,10 @@ class HitSnippet {
 
   std::size_t length_;
   std::size_t units_ = 0;                       ///< query words and stems, numbered
-  std::unordered_map<std::string, int> words_;  ///< unprefixed query terms -> unit
-  std::unordered_map<std::string, int> stems_;  ///< `Z` query terms without the Z -> unit
+  std::unordered_map<std::string, int> terms_;  ///< unprefixed query terms (stems) -> unit
   std::vector<std::string> heads_;              ///< a start every word of each stem has
-  std::bitset<65536> starts_;                   ///< first two bytes of words_ and heads_
-  Xapian::Stem stemmer_{"english"};
+  std::bitset<65536> starts_;                   ///< first two bytes of heads_
+  Xapian::Stem stemmer_{std::string(kStemLanguage)};
   mutable std::unordered_map<std::string, int> seen_;  ///< word -> unit_of(word), cached
 };
 

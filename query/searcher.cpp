@@ -128,7 +128,7 @@ void explain_hit(const Xapian::Enquire& enquire, Xapian::docid id,
                  const std::vector<std::string>& words, const AliasGraph& graph, Hit& hit) {
   std::map<std::string, bool> typed;
   for (const auto& w : words) typed[w] = true;
-  Xapian::Stem stem("english");
+  Xapian::Stem stem{std::string(kStemLanguage)};
   for (auto t = enquire.get_matching_terms_begin(id); t != enquire.get_matching_terms_end(id);
        ++t) {
     MatchedTerm m;
@@ -155,7 +155,6 @@ void explain_hit(const Xapian::Enquire& enquire, Xapian::docid id,
 
 std::string field_of_term(std::string_view term, std::string* word) {
   std::string_view t = term;
-  if (!t.empty() && t.front() == 'Z') t.remove_prefix(1);  // stemmed form
   const FieldSpec* best = nullptr;
   for (const auto& f : kFields) {
     if (f.prefix.empty() || !t.starts_with(f.prefix)) continue;

@@ -102,7 +102,7 @@ std::set<std::string> parse_drops(const std::vector<std::string>& drop) {
 }  // namespace
 
 std::string similarity_group(std::string_view term) {
-  if (term.empty() || term.front() == 'Z') return {};  // stemmed copies: the plain form is enough
+  if (term.empty()) return {};
   std::string f = field_of_term(term);
   if (f == "intervention" || f == "drug-name" || f == "drug-code") return "drug";
   if (f == "condition") return "condition";

@@ -264,6 +264,7 @@ bool has_negation(const Xapian::Query& q) {
 
 struct TrialQueryParser::Impl {
   Xapian::Database db;
+  Xapian::Stem stemmer{std::string(kStemLanguage)};
   mutable Xapian::QueryParser qp;
   /// One parser per default search field (the free-text index, then kDefaultSearchFields).
   mutable std::vector<Xapian::QueryParser> field_parsers;
@@ -272,15 +273,15 @@ struct TrialQueryParser::Impl {
 
   explicit Impl(const Xapian::Database& database) : db(database) {
     qp.set_database(db);
-    qp.set_stemmer(Xapian::Stem("english"));
-    qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+    qp.set_stemmer(stemmer);
+    qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
     std::vector<std::string> default_prefixes{""};
     for (auto name : kDefaultSearchFields) default_prefixes.emplace_back(field(name).prefix);
     for (const auto& prefix : default_prefixes) {
       Xapian::QueryParser& p = field_parsers.emplace_back();
       p.set_database(db);
-      p.set_stemmer(Xapian::Stem("english"));
-      p.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+      p.set_stemmer(stemmer);
+      p.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
       p.set_default_op(Xapian::Query::OP_OR);
       p.add_prefix("", prefix);
     }
@@ -348,7 +349,7 @@ std::string TrialQueryParser::normalise(std::string_view text) const {
   std::string s = lower_except_operators(collapse_space(fold_keep_case(text)));
   auto codes = find_codes(s, CodeContext::Query);
   for (auto it = codes.rbegin(); it != codes.rend(); ++it) {
-    if (it->spaced && !impl_->db.term_exists(it->canonical)) continue;
+    if (it->spaced && !impl_->db.term_exists(impl_->stemmer(it->canonical))) continue;
     s.replace(it->begin, it->end - it->begin, it->canonical);
   }
   return s;
