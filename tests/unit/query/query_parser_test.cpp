@@ -20,14 +20,15 @@ Xapian::Database empty_db() { return Xapian::Database(std::string(), Xapian::DB_
 // An unfielded word: the free-text index and the long fields indexed once (kDefaultSearchFields).
 std::string word(const std::string& stem, int pos) {
   std::string p = "@" + std::to_string(pos);
-  return "(SYNONYM (" + stem + p + " OR XB" + stem + p + " OR XE" + stem + p + "))";
+  return "(SYNONYM (" + stem + p + " OR XB" + stem + p + " OR XE" + stem + p + " OR XO" + stem + p +
+         "))";
 }
 
 // Plain words as ranked: each default field weighted as its own term (the words in one field
 // first, then the next field).
 std::string by_field(const std::vector<std::string>& stems) {
   std::string out;
-  for (std::string prefix : {"", "XB", "XE"}) {
+  for (std::string prefix : {"", "XB", "XE", "XO"}) {
     std::string part;
     for (std::size_t i = 0; i < stems.size(); ++i)
       part += (i ? " OR " : "") + prefix + stems[i] + "@" + std::to_string(i + 1);
