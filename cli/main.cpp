@@ -53,12 +53,15 @@ int main(int argc, char** argv) {
       c.setup(app, exit_code);
       named = true;
     }
-  if (!named && argc > 1 && argv[1][0] != '-') {
+  if (!named && (argc < 2 || argv[1][0] != '-')) {
     // CLI11 would only say "A subcommand is required".
     std::string names;
     for (const auto& c : kCommands) names += fmt::format("{}{}", names.empty() ? "" : ", ", c.name);
-    fmt::print(stderr, "trialsearch: unknown command '{}' (commands: {}; see --help)\n", argv[1],
-               names);
+    if (argc < 2)
+      fmt::print(stderr, "trialsearch: a command is required (commands: {}; see --help)\n", names);
+    else
+      fmt::print(stderr, "trialsearch: unknown command '{}' (commands: {}; see --help)\n", argv[1],
+                 names);
     return kExitUsage;
   }
   if (!named)

@@ -217,6 +217,11 @@ TEST_CASE("exit codes: zero hits 0, syntax error 2, missing database 1, unknown 
   CHECK(misspelt.err.find("unknown command 'serch'") != std::string::npos);
   CHECK(misspelt.err.find("search") != std::string::npos);
   CHECK(std::count(misspelt.err.begin(), misspelt.err.end(), '\n') == 1);
+  auto no_command = run_cli({});
+  CHECK(no_command.exit_code == 2);
+  CHECK(no_command.err.find("a command is required") != std::string::npos);
+  CHECK(no_command.err.find("search") != std::string::npos);
+  CHECK(std::count(no_command.err.begin(), no_command.err.end(), '\n') == 1);
 }
 
 TEST_CASE("the database comes from --db, else $TRIALSEARCH_DB", "[e2e][db]") {
