@@ -137,7 +137,11 @@ void explain_hit(const Xapian::Enquire& enquire, Xapian::docid id,
     bool from_query = typed.count(m.word) > 0;
     if (!from_query)
       for (const auto& w : words)
-        if (stem(w) == m.word) from_query = true;
+        if (stem(w) == m.word) {
+          m.word = w;  // the word as typed ("studies"), not the stem the index holds ("studi")
+          from_query = true;
+          break;
+        }
     if (!from_query) {
       for (const auto& w : words) {
         auto steps = graph.explain(w, m.word);

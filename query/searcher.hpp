@@ -49,7 +49,7 @@ struct Facet {
 struct MatchedTerm {
   std::string field;  ///< schema field name, or "text" for the unprefixed free-text index
   std::string term;   ///< the Xapian term
-  std::string word;   ///< the term without prefix
+  std::string word;   ///< the query word whose stem the term is, else the term without prefix
   std::string via;    ///< for a synonym: "alias of X via NCT... / lexicon ..."; else empty
 };
 

@@ -124,6 +124,40 @@ TEST_CASE("every spelling of a drug code finds the same trials, aliases included
   CHECK(contains(bms, "NCT05869955"));
 }
 
+TEST_CASE("--explain: the parsed query, and per hit the fields, words and aliases that matched",
+          "[e2e][search]") {
+  auto r = run_cli(
+      {"search", "--db", corpus_db(), "--json", "--explain", "--limit", "50", "BMS-986353"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc = parser.parse(r.out);
+  CHECK(std::string_view(doc["parsed"]).find("bms986353") != std::string_view::npos);
+  bool alias_shown = false;
+  for (auto hit : doc["results"].get_array()) {
+    if (std::string_view(hit["nct_id"]) != "NCT05869955") continue;
+    // the trial names CC-97540 only: it matched through the alias its own record links
+    for (auto m : hit["explain"].get_array()) {
+      std::string_view via;
+      if (m["via"].get(via) == simdjson::SUCCESS && via.find("alias of bms986353") == 0 &&
+          via.find("via NCT05869955") != std::string_view::npos)
+        alias_shown = true;
+    }
+  }
+  CHECK(alias_shown);
+
+  // a word is shown as typed, beside the stem the index holds
+  r = run_cli({"search", "--db", corpus_db(), "--json", "--explain", "--limit", "1", "nephritis"});
+  REQUIRE(r.exit_code == 0);
+  doc = parser.parse(r.out);
+  bool word_shown = false;
+  for (auto m : doc["results"].at(0)["explain"].get_array())
+    if (std::string_view(m["word"]) == "nephritis" &&
+        std::string_view(m["term"]).ends_with("nephriti"))
+      word_shown = true;
+  CHECK(word_shown);
+}
+
 TEST_CASE("brand and generic names find each other", "[e2e][search]") {
   auto benlysta = search_ids({"Benlysta"});
   CHECK(contains(benlysta, "NCT09900001"));  // belimumab, with Benlysta as other name
