@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """Ranking ideas tried against the relevance judgements, kept so that their figures can be rerun.
 
-usage: relevance_experiments.py BINARY TS_DB WORK
+usage: relevance_experiments.py BINARY TS_DB WORK [SECTION...]
 
 TS_DB is a trialsearch database of the shared real records (as scripts/eval-relevance builds);
 WORK a scratch folder for the plain indexes built here. Prints condensed nDCG@10 for TREC CT 2022
-and SIGIR 2016, query styles "first keyword" and "first three keywords", for:
+and SIGIR 2016, query styles "first keyword" and "first three keywords", for these sections (all
+of them unless some are named):
   mesh     trialsearch's ranking, re-ordered with a bonus for trials whose condition MeSH terms
            (or ancestors) are named by the query, directly or through a condition -> MeSH map
            learnt from the records (a condition spelling mapped to the MeSH terms that at least
@@ -25,6 +26,9 @@ and SIGIR 2016, query styles "first keyword" and "first three keywords", for:
            figure for the other columns) and, as a control, that setting at w 0: the expansion's
            matches added with no weight, which shows how much is extra recall in the condensed
            lists (most topics have fewer than 10 judged trials retrieved) rather than re-ordering.
+  ceiling  how far re-ordering can go: trialsearch (first 100 hits), the plain baseline, the
+           better of the two per topic, and the judged trials that contain any (all) of the
+           query's words in the plain index, in the best possible order (grade 2, then 1, then 0).
 Needs python3-xapian, python3-zstandard and ../shared/data.
 """
 import collections
@@ -201,10 +205,50 @@ def prf_experiment(db, sets, ts_hits):
         report("prf: %s, control k%d n%d w0" % (method, k, n), sets, prf_rank(method, k, n, 0))
 
 
+def ceiling_experiment(plain, sets, ts_hits):
+    """Rankings no re-ordering of the matches can beat, beside the two rankings compared."""
+    def matches(q, op):
+        qp = xapian.QueryParser()
+        qp.set_stemmer(xapian.Stem("english"))
+        qp.set_stemming_strategy(qp.STEM_SOME)
+        qp.set_database(plain)
+        qp.set_default_op(op)
+        enq = xapian.Enquire(plain)
+        enq.set_query(qp.parse_query(q))
+        return [m.document.get_data().decode() for m in enq.get_mset(0, plain.get_doccount())]
+
+    def ideal(q, judged, op):
+        return sorted((d for d in matches(q, op) if d in judged), key=lambda d: -judged[d])
+
+    columns = {"trialsearch": [], "plain": [], "better of the two": [],
+               "any word, best order": [], "all words, best order": []}
+    for _, _, rows in sets:
+        per = {c: [] for c in columns}
+        for q, judged in rows:
+            a = ev.ndcg10([h[0] for h in ts_hits(q)][:100], judged)
+            b = ev.ndcg10(ev.baseline_search(plain, q), judged)
+            if a is None or b is None:
+                continue
+            per["trialsearch"].append(a)
+            per["plain"].append(b)
+            per["better of the two"].append(max(a, b))
+            per["any word, best order"].append(ev.ndcg10(ideal(q, judged, xapian.Query.OP_OR), judged))
+            per["all words, best order"].append(ev.ndcg10(ideal(q, judged, xapian.Query.OP_AND), judged))
+        for c in columns:
+            columns[c].append(sum(per[c]) / len(per[c]))
+    for c, means in columns.items():
+        print("%-40s %s" % ("ceiling: " + c, " ".join(
+            "%.4f (%.2fx)" % (m, m / base) for m, base in zip(means, columns["plain"]))))
+
+
 def main(argv):
-    if len(argv) != 3:
+    if len(argv) < 3:
         ev.die(__doc__.split("\n\n")[1])
-    binary, ts_db, work = argv
+    binary, ts_db, work = argv[:3]
+    sections = set(argv[3:]) or {"mesh", "elig", "topical", "prf", "ceiling"}
+    unknown = sections - {"mesh", "elig", "topical", "prf", "ceiling"}
+    if unknown:
+        ev.die("unknown section %s\n%s" % (", ".join(sorted(unknown)), __doc__.split("\n\n")[1]))
     os.makedirs(work, exist_ok=True)
     src = xapian.Database(ts_db)
     recs = [ev.common.trial_record(src.get_document(p.docid).get_data()) for p in src.postlist("")]
@@ -251,10 +295,12 @@ def main(argv):
             return [h[0] for h in sorted(hits, key=lambda h: -(h[1] + bonus(h)))]
         return rank
 
-    report("mesh: trialsearch as it ranks", sets, mesh_rank(0, 1))
-    for alpha in (0.2, 0.8):
-        for share in (0.3, 0.6):
-            report("mesh: bonus %.1f, map share %.1f" % (alpha, share), sets, mesh_rank(alpha, share))
+    if "mesh" in sections:
+        report("mesh: trialsearch as it ranks", sets, mesh_rank(0, 1))
+        for alpha in (0.2, 0.8):
+            for share in (0.3, 0.6):
+                report("mesh: bonus %.1f, map share %.1f" % (alpha, share), sets,
+                       mesh_rank(alpha, share))
 
     # elig: the plain baseline with less eligibility text
     exclusion = re.compile(r"exclusion criteria", re.I)
@@ -271,11 +317,10 @@ def main(argv):
             tg.index_text(ev.text_of(t2))
         return text
 
-    for keep in ("all", "inclusion", "none"):
+    plain = build_plain(os.path.join(work, "plain-elig-all"), recs, with_elig("all"))
+    for keep in ("all", "inclusion", "none") if "elig" in sections else ():
         db = build_plain(os.path.join(work, "plain-elig-" + keep), recs, with_elig(keep))
         report("elig: plain BM25, eligibility %s" % keep, sets, lambda q, db=db: ev.baseline_search(db, q))
-        if keep == "all":
-            plain = db
 
     # topical: plain text plus a weighted query on the topical fields only
     def topical_text(tg, t):
@@ -284,7 +329,7 @@ def main(argv):
             t.get("keywords", []) + t.get("condition_mesh", [])
         tg.index_text("\n".join(top), 1, "XT")
 
-    db = build_plain(os.path.join(work, "plain-topical"), recs, topical_text)
+    db = build_plain(os.path.join(work, "plain-topical"), recs, topical_text) if "topical" in sections else None
 
     def topical_rank(lam, k1, b):
         def rank(q):
@@ -303,12 +348,15 @@ def main(argv):
             return [m.document.get_data().decode() for m in enq.get_mset(0, 100)]
         return rank
 
-    for lam in (0, 0.25, 0.5, 1, 2):
+    for lam in (0, 0.25, 0.5, 1, 2) if "topical" in sections else ():
         for k1, b in ((1.2, 0.75), (1, 0.5), (2, 0.75), (1.2, 0.3)):
             report("topical: weight %.2f, k1 %.1f, b %.2f" % (lam, k1, b), sets, topical_rank(lam, k1, b))
 
     # prf: query expansion from the top k trials of the plain baseline or of trialsearch
-    prf_experiment(plain, sets, ts_hits)
+    if "prf" in sections:
+        prf_experiment(plain, sets, ts_hits)
+    if "ceiling" in sections:
+        ceiling_experiment(plain, sets, ts_hits)
     return 0
 
 
