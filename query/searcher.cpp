@@ -176,6 +176,8 @@ std::string field_of_term(std::string_view term, std::string* word) {
 }
 
 SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
+  std::vector<Xapian::valueno> facet_slots;  // an unknown facet is a usage error before any work
+  for (const auto& name : options.facets) facet_slots.push_back(facet_slot(name));
   TrialQueryParser parser(db);
   SearchResult result;
   result.query = options.query;
@@ -191,11 +193,10 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
   apply_ranking(enquire);
   Xapian::MSet mset;
   bool done = false;
-  // Relevance order without facets: the all-words tier alone, when its last hit outweighs any
-  // partial match (Xapian's bound for the rest of the query), gives the same hits as the whole
-  // query without scanning every trial that has one of the words.
-  if (!tiers.top.empty() && options.sort == SortOrder::Relevance && options.facets.empty() &&
-      options.limit > 0) {
+  // Relevance order: the all-words tier alone, when its last hit outweighs any partial match
+  // (Xapian's bound for the rest of the query), gives the same hits as the whole query without
+  // scanning every trial that has one of the words.
+  if (!tiers.top.empty() && options.sort == SortOrder::Relevance && options.limit > 0) {
     Xapian::Enquire rest(db);
     apply_ranking(rest);
     rest.set_query(filtered(tiers.rest));
@@ -209,22 +210,31 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
       result.total_exact = bound.get_matches_lower_bound() == bound.get_matches_upper_bound();
     }
   }
-  std::vector<std::pair<std::string, std::unique_ptr<MultiValueCountSpy>>> spies;
   if (!done) {
     enquire.set_query(query);
     if (auto slot = sort_slot(options.sort); slot != Xapian::BAD_VALUENO)
       enquire.set_sort_by_value_then_relevance(slot, true);
-    for (const auto& name : options.facets) {
-      spies.emplace_back(name, std::make_unique<MultiValueCountSpy>(facet_slot(name)));
-      enquire.add_matchspy(spies.back().second.get());
-    }
-    // Facets count the whole match set, so every match must be examined.
-    Xapian::doccount check = spies.empty() ? 0 : db.get_doccount();
-    mset = enquire.get_mset(options.offset, options.limit, check);
+    mset = enquire.get_mset(options.offset, options.limit);
     result.total = mset.get_matches_estimated();
     result.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+  }
+  if (!options.facets.empty()) {
+    // Facets count the whole match set: a second pass examines every match, unweighted
+    // (BoolWeight: nothing is scored), while the ranked pass above stays free to stop early.
+    // At 600k, "cancer" with two facets: 112 ms as one scored pass, 77 ms unweighted.
+    std::vector<std::pair<std::string, std::unique_ptr<MultiValueCountSpy>>> spies;
+    Xapian::Enquire counting(db);
+    counting.set_weighting_scheme(Xapian::BoolWeight());
+    counting.set_query(query);
+    for (std::size_t i = 0; i < options.facets.size(); ++i) {
+      spies.emplace_back(options.facets[i], std::make_unique<MultiValueCountSpy>(facet_slots[i]));
+      counting.add_matchspy(spies.back().second.get());
+    }
+    Xapian::MSet all = counting.get_mset(0, 0, db.get_doccount());
+    result.total = all.get_matches_estimated();
+    result.total_exact = all.get_matches_lower_bound() == all.get_matches_upper_bound();
     for (auto& [name, spy] : spies) result.facets.push_back({name, spy->counts()});
-    enquire.clear_matchspies();
+    counting.clear_matchspies();
   }
 
   if (mset.empty() && !options.query.empty()) result.did_you_mean = parser.corrected();

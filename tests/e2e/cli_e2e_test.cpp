@@ -317,4 +317,16 @@ TEST_CASE("did you mean, and facets counted over the whole match set", "[e2e][se
     std::string value{std::string_view(c["value"])};
     CHECK(search_ids({"lupus phase:" + value.substr(5)}).size() == std::uint64_t(c["count"]));
   }
+  // Several words: the ranked page may come from the all-words tier alone; the counts (and the
+  // total) still cover every match, partial ones included.
+  r = run_cli({"search", "--db", corpus_db(), "--json", "--limit", "1", "--facets", "status",
+               "lupus nephritis"});
+  REQUIRE(r.exit_code == 0);
+  doc = parser.parse(r.out);
+  std::uint64_t all_matches = doc["total"];
+  CHECK(all_matches == search_ids({"lupus nephritis"}).size());
+  CHECK(all_matches > search_ids({"lupus nephritis", "--match", "all"}).size());
+  by_status = 0;
+  for (auto c : doc["facets"]["status"].get_array()) by_status += std::uint64_t(c["count"]);
+  CHECK(by_status == all_matches);
 }
