@@ -22,37 +22,48 @@ namespace {
 constexpr std::size_t kSnippetLength = 200;
 constexpr std::size_t kSnippetSourceLimit = 6000;
 
-// Counts every value of a multi-valued facet slot ('\x1f'-separated) once per document.
-class MultiValueCountSpy : public Xapian::MatchSpy {
+// The document ids of every match.
+class MatchIds : public Xapian::MatchSpy {
  public:
-  explicit MultiValueCountSpy(Xapian::valueno slot) : slot_(slot) {}
-  void operator()(const Xapian::Document& doc, double) override {
-    std::string values = doc.get_value(slot_);
+  void operator()(const Xapian::Document& doc, double) override { ids.push_back(doc.get_docid()); }
+  std::vector<Xapian::docid> ids;
+};
+
+// Counts every value of a multi-valued facet slot ('\x1f'-separated) once per document, for the
+// documents `ids` (ascending): the slot's value stream is walked once, alongside them, instead
+// of a value looked up per document.
+std::vector<FacetCount> count_facet(const Xapian::Database& db, Xapian::valueno slot,
+                                    const std::vector<Xapian::docid>& ids) {
+  std::map<std::string, std::uint64_t, std::less<>> counts;
+  auto v = db.valuestream_begin(slot);
+  const auto end = db.valuestream_end(slot);
+  for (Xapian::docid id : ids) {
+    if (v == end) break;
+    if (v.get_docid() < id) {
+      v.skip_to(id);
+      if (v == end) break;
+    }
+    if (v.get_docid() != id) continue;
+    const std::string values = *v;
     std::string_view rest = values;
     while (!rest.empty()) {
-      auto end = std::min(rest.find(kFacetSeparator), rest.size());
-      std::string_view value = rest.substr(0, end);
-      rest.remove_prefix(std::min(end + 1, rest.size()));
+      auto stop = std::min(rest.find(kFacetSeparator), rest.size());
+      std::string_view value = rest.substr(0, stop);
+      rest.remove_prefix(std::min(stop + 1, rest.size()));
       if (value.empty()) continue;
       // looked up without a copy: the match set repeats a few values many times
-      if (auto it = counts_.find(value); it != counts_.end())
+      if (auto it = counts.find(value); it != counts.end())
         ++it->second;
       else
-        counts_.emplace(value, 1);
+        counts.emplace(value, 1);
     }
   }
-  std::vector<FacetCount> counts() const {
-    std::vector<FacetCount> out;
-    for (const auto& [v, n] : counts_) out.push_back({v, n});
-    std::stable_sort(out.begin(), out.end(),
-                     [](const FacetCount& a, const FacetCount& b) { return a.count > b.count; });
-    return out;
-  }
-
- private:
-  Xapian::valueno slot_;
-  std::map<std::string, std::uint64_t, std::less<>> counts_;
-};
+  std::vector<FacetCount> out;
+  for (const auto& [value, n] : counts) out.push_back({value, n});
+  std::stable_sort(out.begin(), out.end(),
+                   [](const FacetCount& a, const FacetCount& b) { return a.count > b.count; });
+  return out;
+}
 
 Xapian::valueno facet_slot(std::string_view name) {
   if (name == "status") return kSlotFacetStatus;
@@ -219,22 +230,22 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
     result.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
   }
   if (!options.facets.empty()) {
-    // Facets count the whole match set: a second pass examines every match, unweighted
+    // Facets count the whole match set: a second pass lists every match, unweighted
     // (BoolWeight: nothing is scored), while the ranked pass above stays free to stop early.
-    // At 600k, "cancer" with two facets: 112 ms as one scored pass, 77 ms unweighted.
-    std::vector<std::pair<std::string, std::unique_ptr<MultiValueCountSpy>>> spies;
+    // At 600k, "cancer" with two facets: 112 ms as one scored pass reading each match's slots.
+    MatchIds matches;
     Xapian::Enquire counting(db);
     counting.set_weighting_scheme(Xapian::BoolWeight());
     counting.set_query(query);
-    for (std::size_t i = 0; i < options.facets.size(); ++i) {
-      spies.emplace_back(options.facets[i], std::make_unique<MultiValueCountSpy>(facet_slots[i]));
-      counting.add_matchspy(spies.back().second.get());
-    }
+    counting.add_matchspy(&matches);
     Xapian::MSet all = counting.get_mset(0, 0, db.get_doccount());
+    counting.clear_matchspies();
     result.total = all.get_matches_estimated();
     result.total_exact = all.get_matches_lower_bound() == all.get_matches_upper_bound();
-    for (auto& [name, spy] : spies) result.facets.push_back({name, spy->counts()});
-    counting.clear_matchspies();
+    if (!std::is_sorted(matches.ids.begin(), matches.ids.end()))
+      std::sort(matches.ids.begin(), matches.ids.end());
+    for (std::size_t i = 0; i < options.facets.size(); ++i)
+      result.facets.push_back({options.facets[i], count_facet(db, facet_slots[i], matches.ids)});
   }
 
   if (mset.empty() && !options.query.empty()) result.did_you_mean = parser.corrected();
