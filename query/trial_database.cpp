@@ -54,7 +54,7 @@ Xapian::Database open_database(const std::string& path) {
   if (schema != kSchemaVersion)
     throw RuntimeError(fmt::format(
         "database {} was built with schema '{}' but this trialsearch reads '{}': reindex with "
-        "`trialsearch index --db {} SOURCE...` into a new folder",
+        "`trialsearch index --snapshot --db {} SOURCE...` (or into a new folder)",
         path, schema.empty() ? "unknown" : schema, kSchemaVersion, path));
   return db;
 }

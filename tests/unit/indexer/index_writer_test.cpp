@@ -124,8 +124,15 @@ TEST_CASE("a database of another schema version is refused", "[indexer][schema]"
     w.set_metadata(std::string(kMetaSchema), "trialsearch-schema-0");
     w.commit();
   }
-  CHECK_THROWS_WITH(open_database(db), Catch::Contains("reindex"));
+  CHECK_THROWS_WITH(open_database(db), Catch::Contains("index --snapshot"));
   CHECK_THROWS_AS(index(db, {src}), RuntimeError);
+  // as the message says, a snapshot rebuilds it in place
+  IndexOptions o;
+  o.db_path = db;
+  o.threads = 2;
+  o.snapshot = true;
+  index_sources({src}, o, {});
+  CHECK(open_database(db).get_doccount() == 1);
 }
 
 TEST_CASE("a second writer is refused at once", "[indexer][lock]") {
