@@ -35,15 +35,30 @@ double group_weight(std::string_view group) {
   return 1.0;
 }
 
+std::string stem_of(std::string_view word) {
+  static thread_local Xapian::Stem stem{std::string(kStemLanguage)};
+  return stem(std::string(word));
+}
+
+// Words that make every trial look like every other. Text terms are stems ("particip"), drug
+// names are not ("saline"): the set holds both forms.
 bool is_stopword(std::string_view w) {
-  static const std::set<std::string_view> words{
-      "the",      "and",        "for",       "with",       "from",         "that",     "this",
-      "study",    "trial",      "patients",  "subjects",   "participants", "are",      "was",
-      "were",     "will",       "who",       "have",       "has",          "not",      "all",
-      "any",      "their",      "been",      "into",       "than",         "other",    "per",
-      "after",    "before",     "during",    "phase",      "versus",       "effect",   "effects",
-      "evaluate", "evaluation", "treatment", "randomized", "controlled",   "clinical", "placebo",
-      "standard", "care",       "saline"};
+  static const std::set<std::string, std::less<>> words = [] {
+    std::set<std::string, std::less<>> out;
+    for (std::string_view word :
+         {"the",        "and",       "for",        "with",       "from",     "that",
+          "this",       "study",     "trial",      "patients",   "subjects", "participants",
+          "are",        "was",       "were",       "will",       "who",      "have",
+          "has",        "not",       "all",        "any",        "their",    "been",
+          "into",       "than",      "other",      "per",        "after",    "before",
+          "during",     "phase",     "versus",     "effect",     "effects",  "evaluate",
+          "evaluation", "treatment", "randomized", "controlled", "clinical", "placebo",
+          "standard",   "care",      "saline"}) {
+      out.emplace(word);
+      out.insert(stem_of(word));
+    }
+    return out;
+  }();
   return words.count(w) > 0;
 }
 
@@ -94,9 +109,61 @@ std::set<std::string> parse_drops(const std::vector<std::string>& drop) {
   for (const auto& d : drop) {
     out.insert(d);
     out.insert(fold(d));
+    out.insert(stem_of(fold(d)));  // text terms are stems
     out.insert(alias_key(d));
   }
   return out;
+}
+
+// Each stem of the sources' own words -> the first word that stems to it, so that --explain
+// shows "participants", not the term's "particip".
+std::map<std::string, std::string> spellings_of(const Xapian::Database& db,
+                                                const std::vector<Xapian::docid>& sources) {
+  std::map<std::string, std::string> out;
+  auto add = [&](std::string_view text) {
+    std::string folded = fold(text);
+    std::size_t i = 0;
+    while (i < folded.size()) {
+      auto is_word = [&](std::size_t k) {
+        auto u = static_cast<unsigned char>(folded[k]);
+        return std::isalnum(u) || u >= 0x80;
+      };
+      if (!is_word(i)) {
+        ++i;
+        continue;
+      }
+      std::size_t j = i;
+      while (j < folded.size() && is_word(j)) ++j;
+      std::string word = folded.substr(i, j - i);
+      out.try_emplace(stem_of(word), word);
+      i = j;
+    }
+  };
+  for (Xapian::docid id : sources) {
+    Trial t = trial_from_record(db.get_document(id).get_data());
+    add(t.brief_title);
+    add(t.official_title);
+    for (const auto& c : t.conditions) add(c);
+    for (const auto& k : t.keywords) add(k);
+    for (const auto& i : t.interventions) {
+      add(i.name);
+      for (const auto& o : i.other_names) add(o);
+    }
+    for (const auto* list : {&t.condition_mesh, &t.intervention_mesh, &t.condition_mesh_ancestors,
+                             &t.intervention_mesh_ancestors})
+      for (const auto& m : *list) add(m);
+    add(t.brief_summary);
+    add(t.detailed_description);
+  }
+  return out;
+}
+
+// The term's word as the sources spell it when they have a word stemming to it.
+std::string shown_word(const std::string& term, const std::map<std::string, std::string>& spelled) {
+  std::string word;
+  field_of_term(term, &word);
+  auto it = spelled.find(word);
+  return it == spelled.end() ? word : it->second;
 }
 
 }  // namespace
@@ -120,23 +187,28 @@ SimilarResult find_similar(const Xapian::Database& db, const SimilarOptions& opt
   SimilarResult result;
   Xapian::RSet rset;
   std::vector<Xapian::Query> sources;
+  std::vector<Xapian::docid> source_docids;
   for (const auto& id : options.ids) {
     auto docid = find_docid(db, id);
     if (!docid) throw RuntimeError(fmt::format("no trial {} in the database", id));
     rset.add_document(*docid);
+    source_docids.push_back(*docid);
     sources.emplace_back(id_term(trim(id)));
     result.sources.push_back(std::string(trim(id)));
   }
 
   Xapian::Enquire enquire(db);
   Xapian::ESet eset = enquire.get_eset(kFeedbackTerms, rset, &decider);
+  // Words are shown (terms, --explain) only with records: --ids skips decoding the sources.
+  const auto spelled = options.explain || options.records ? spellings_of(db, source_docids)
+                                                          : std::map<std::string, std::string>{};
   std::vector<Xapian::Query> weighted;
   std::map<std::string, double> weight_of;
   for (auto it = eset.begin(); it != eset.end(); ++it) {
     SharedTerm t;
     t.term = *it;
     t.group = similarity_group(t.term);
-    field_of_term(t.term, &t.word);
+    t.word = shown_word(t.term, spelled);
     t.weight = it.get_weight() * group_weight(t.group);
     weight_of[t.term] = t.weight;
     weighted.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(t.term), t.weight);
@@ -171,7 +243,7 @@ SimilarResult find_similar(const Xapian::Database& db, const SimilarOptions& opt
         SharedTerm s;
         s.term = *t;
         s.group = similarity_group(s.term);
-        field_of_term(s.term, &s.word);
+        s.word = shown_word(s.term, spelled);
         s.weight = weight_of.count(s.term) ? weight_of[s.term] : 0;
         hit.shared.push_back(std::move(s));
       }

@@ -29,7 +29,8 @@ struct SimilarOptions {
 struct SharedTerm {
   std::string group;  ///< drug, condition, mesh or text
   std::string term;   ///< the Xapian term
-  std::string word;   ///< the term without its prefix
+  std::string word;   ///< the word as the sources spell it (the term is its stem), else the
+                      ///< term without its prefix
   double weight = 0;  ///< its relevance-feedback weight
 };
 

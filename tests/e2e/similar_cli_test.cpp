@@ -100,6 +100,38 @@ TEST_CASE("--explain shows shared terms by group; --only restricts the groups", 
   for (auto t : doc["terms"].get_array()) CHECK(std::string_view(t["group"]) == "drug");
 }
 
+TEST_CASE("similar's terms are shown as the source spells them; stopwords and --drop stay out",
+          "[e2e][similar]") {
+  simdjson::dom::parser parser;
+  auto terms_of = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args{"similar", "--db", db(), "--json", "--explain"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back("NCT09900001");
+    auto r = run_cli(args);
+    REQUIRE(r.exit_code == 0);
+    std::vector<std::pair<std::string, std::string>> out;  // (term, word)
+    for (auto t : parser.parse(r.out)["terms"].get_array())
+      out.emplace_back(std::string_view(t["term"]), std::string_view(t["word"]));
+    return out;
+  };
+  auto terms = terms_of({});
+  REQUIRE(!terms.empty());
+  std::set<std::string> words;
+  bool spelled = false;  // a term shown as a word of the record, longer than its stem
+  for (const auto& [term, word] : terms) {
+    words.insert(word);
+    std::size_t start = term.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    std::string bare = term.substr(start == std::string::npos ? term.size() : start);
+    if (word != bare && word.starts_with(bare)) spelled = true;
+  }
+  CHECK(spelled);
+  for (const char* stem : {"studi", "particip", "random", "patient", "clinic", "trial"})
+    CHECK_FALSE(words.count(stem));
+  // a word to leave out, spelled as in the record (the term is its stem)
+  std::string dropped = *words.begin();
+  for (const auto& [term, word] : terms_of({"--drop", dropped})) CHECK(word != dropped);
+}
+
 TEST_CASE("similar: unknown id exit 1, no ids exit 2, bad group exit 2", "[e2e][similar]") {
   auto unknown = run_cli({"similar", "--db", db(), "NCT00000000"});
   CHECK(unknown.exit_code == 1);
