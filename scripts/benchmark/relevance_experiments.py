@@ -10,7 +10,8 @@ of them unless some are named):
   mesh     trialsearch's ranking, re-ordered with a bonus for trials whose condition MeSH terms
            (or ancestors) are named by the query, directly or through a condition -> MeSH map
            learnt from the records (a condition spelling mapped to the MeSH terms that at least
-           `share` of its trials carry);
+           `share` of its trials carry); and "recall": trialsearch's first 100 hits followed by
+           the trials it did not return that carry such MeSH terms;
   elig     the plain BM25 baseline of eval-relevance with all eligibility text, without the
            exclusion criteria, and without eligibility;
   topical  the plain baseline plus a weighted second query over title, conditions, keywords and
@@ -295,8 +296,33 @@ def main(argv):
             return [h[0] for h in sorted(hits, key=lambda h: -(h[1] + bonus(h)))]
         return rank
 
+    by_mesh = collections.defaultdict(set)
+    for nct, names in doc_mesh.items():
+        for m in names:
+            by_mesh[m].add(nct)
+
+    def mesh_recall(share, depth):
+        """trialsearch's first 100 hits, then trials it did not return whose condition MeSH
+        terms the query names (directly or through the learnt map), most such terms first,
+        until the list holds `depth` trials."""
+        def rank(q):
+            listed = [h[0] for h in ts_hits(q)][:100]
+            seen, ex = set(listed), expansion(q, share)
+            extra = collections.Counter()
+            for m in ex:
+                for nct in by_mesh.get(m, ()):
+                    if nct not in seen:
+                        extra[nct] += 1
+            return listed + sorted(extra, key=lambda n: (-extra[n], n))[:max(0, depth - len(listed))]
+        return rank
+
     if "mesh" in sections:
         report("mesh: trialsearch as it ranks", sets, mesh_rank(0, 1))
+        report("mesh: trialsearch, first 100", sets, lambda q: [h[0] for h in ts_hits(q)][:100])
+        for share in (0.3, 0.6):
+            for depth in (100, 200):
+                report("mesh: + recall, share %.1f, depth %d" % (share, depth), sets,
+                       mesh_recall(share, depth))
         for alpha in (0.2, 0.8):
             for share in (0.3, 0.6):
                 report("mesh: bonus %.1f, map share %.1f" % (alpha, share), sets,
