@@ -1,5 +1,7 @@
 #include "analyzers/cached_stemmer.hpp"
 
+#include "analyzers/fields.hpp"
+
 namespace trialsearch {
 
 CachedStemmer::CachedStemmer(std::string_view language, std::size_t max_words)
@@ -19,6 +21,11 @@ std::string CachedStemmer::get_description() const { return stem_.get_descriptio
 
 Xapian::Stem cached_stemmer(std::string_view language) {
   return Xapian::Stem(new CachedStemmer(language));
+}
+
+std::string stem_of(std::string_view word) {
+  static thread_local Xapian::Stem stem{std::string(kStemLanguage)};
+  return stem(std::string(word));
 }
 
 }  // namespace trialsearch

@@ -29,4 +29,8 @@ class CachedStemmer : public Xapian::StemImplementation {
 /// A Xapian::Stem backed by a new CachedStemmer (Xapian owns it through reference counting).
 Xapian::Stem cached_stemmer(std::string_view language);
 
+/// The stem of one word in kStemLanguage: the form the index holds it in (word terms are stems
+/// only), for code that builds or reads terms outside TermGenerator and QueryParser.
+std::string stem_of(std::string_view word);
+
 }  // namespace trialsearch

@@ -4,6 +4,7 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include <cctype>
 #include <stdexcept>
 
 namespace trialsearch {
@@ -100,5 +101,20 @@ std::string fold_impl(std::string_view utf8, bool lower) {
 std::string fold(std::string_view utf8) { return fold_impl(utf8, true); }
 
 std::string fold_keep_case(std::string_view utf8) { return fold_impl(utf8, false); }
+
+std::vector<std::string> split_words(std::string_view folded) {
+  std::vector<std::string> words;
+  std::string w;
+  for (char c : folded) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80) {
+      w += c;
+    } else {
+      if (!w.empty()) words.push_back(std::move(w));
+      w.clear();
+    }
+  }
+  if (!w.empty()) words.push_back(std::move(w));
+  return words;
+}
 
 }  // namespace trialsearch

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace trialsearch {
 
@@ -16,5 +17,9 @@ std::string fold(std::string_view utf8);
 /// Like fold(), but keeps the case of ASCII letters (for query strings, where the upper-case
 /// operators AND, OR, NOT must survive).
 std::string fold_keep_case(std::string_view utf8);
+
+/// The words of folded text: runs of ASCII letters and digits and of non-ASCII bytes (any
+/// other character separates them).
+std::vector<std::string> split_words(std::string_view folded);
 
 }  // namespace trialsearch

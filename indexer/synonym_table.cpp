@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzers/cached_stemmer.hpp"
 #include "analyzers/fields.hpp"
 #include "indexer/index_writer.hpp"
 
@@ -43,16 +44,10 @@ std::string drug_name_term(std::string_view key) {
   return make_term(field("drug-name").prefix, key);
 }
 
-// The index term of a single word: its stem (kStemLanguage), as the indexer writes it.
-std::string word_term(std::string_view word) {
-  static thread_local Xapian::Stem stem{std::string(kStemLanguage)};
-  return stem(std::string(word));
-}
-
 // The free-text places a single word can be found by unfielded search: the unprefixed index
 // and the long fields indexed once with their prefix (kDefaultSearchFields).
 std::vector<std::string> free_text_terms(std::string_view word) {
-  std::string term = word_term(word);
+  std::string term = stem_of(word);  // word terms are stems
   std::vector<std::string> terms{term};
   for (auto name : kDefaultSearchFields) terms.push_back(make_term(field(name).prefix, term));
   return terms;
@@ -97,7 +92,7 @@ std::size_t write_synonyms(Xapian::WritableDatabase& db, const AliasGraph& graph
         if (key.find(' ') == std::string::npos) {
           db.add_synonym(intervention_prefix + key, drug_name_term(other));
           if (single_word(other))
-            db.add_synonym(intervention_prefix + key, intervention_prefix + word_term(other));
+            db.add_synonym(intervention_prefix + key, intervention_prefix + stem_of(other));
         }
       }
     }

@@ -7,7 +7,9 @@
 #include <fmt/format.h>
 
 #include "analyzers/alias_graph.hpp"
+#include "analyzers/cached_stemmer.hpp"
 #include "analyzers/fields.hpp"
+#include "analyzers/text_fold.hpp"
 #include "indexer/errors.hpp"
 #include "indexer/json_writer.hpp"
 #include "indexer/synonym_table.hpp"
@@ -109,22 +111,6 @@ Xapian::valueno sort_slot(SortOrder order) {
   return Xapian::BAD_VALUENO;
 }
 
-// Words of the normalised query, for tracing synonyms back to what the user typed.
-std::vector<std::string> query_words(std::string_view normalised) {
-  std::vector<std::string> words;
-  std::string w;
-  for (char c : normalised) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80) {
-      w += c;
-    } else {
-      if (!w.empty()) words.push_back(std::move(w));
-      w.clear();
-    }
-  }
-  if (!w.empty()) words.push_back(std::move(w));
-  return words;
-}
-
 std::string describe_path(const std::vector<AliasStep>& steps) {
   std::string out;
   for (const auto& s : steps) {
@@ -139,7 +125,6 @@ void explain_hit(const Xapian::Enquire& enquire, Xapian::docid id,
                  const std::vector<std::string>& words, const AliasGraph& graph, Hit& hit) {
   std::map<std::string, bool> typed;
   for (const auto& w : words) typed[w] = true;
-  Xapian::Stem stem{std::string(kStemLanguage)};
   for (auto t = enquire.get_matching_terms_begin(id); t != enquire.get_matching_terms_end(id);
        ++t) {
     MatchedTerm m;
@@ -148,7 +133,7 @@ void explain_hit(const Xapian::Enquire& enquire, Xapian::docid id,
     bool from_query = typed.count(m.word) > 0;
     if (!from_query)
       for (const auto& w : words)
-        if (stem(w) == m.word) {
+        if (stem_of(w) == m.word) {
           m.word = w;  // the word as typed ("studies"), not the stem the index holds ("studi")
           from_query = true;
           break;
@@ -254,7 +239,7 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
   std::vector<std::string> words;
   if (options.explain) {
     graph = std::make_unique<AliasGraph>(load_alias_graph(db));
-    words = query_words(parser.normalise(options.query));
+    words = split_words(parser.normalise(options.query));  // to trace synonyms to what was typed
   }
   HitSnippet snippet(query, kSnippetLength);
   for (auto it = mset.begin(); it != mset.end(); ++it) {

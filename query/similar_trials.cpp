@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "analyzers/alias_graph.hpp"
+#include "analyzers/cached_stemmer.hpp"
 #include "analyzers/fields.hpp"
 #include "analyzers/text_fold.hpp"
 #include "indexer/document_builder.hpp"
@@ -33,11 +34,6 @@ double group_weight(std::string_view group) {
   if (group == "condition") return 4.0;
   if (group == "mesh") return 3.0;
   return 1.0;
-}
-
-std::string stem_of(std::string_view word) {
-  static thread_local Xapian::Stem stem{std::string(kStemLanguage)};
-  return stem(std::string(word));
 }
 
 // Words that make every trial look like every other. Text terms are stems ("particip"), drug
@@ -121,23 +117,7 @@ std::map<std::string, std::string> spellings_of(const Xapian::Database& db,
                                                 const std::vector<Xapian::docid>& sources) {
   std::map<std::string, std::string> out;
   auto add = [&](std::string_view text) {
-    std::string folded = fold(text);
-    std::size_t i = 0;
-    while (i < folded.size()) {
-      auto is_word = [&](std::size_t k) {
-        auto u = static_cast<unsigned char>(folded[k]);
-        return std::isalnum(u) || u >= 0x80;
-      };
-      if (!is_word(i)) {
-        ++i;
-        continue;
-      }
-      std::size_t j = i;
-      while (j < folded.size() && is_word(j)) ++j;
-      std::string word = folded.substr(i, j - i);
-      out.try_emplace(stem_of(word), word);
-      i = j;
-    }
+    for (auto& word : split_words(fold(text))) out.try_emplace(stem_of(word), std::move(word));
   };
   for (Xapian::docid id : sources) {
     Trial t = trial_from_record(db.get_document(id).get_data());

@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 
+#include "analyzers/cached_stemmer.hpp"
 #include "analyzers/fields.hpp"
 #include "analyzers/text_fold.hpp"
 #include "indexer/document_builder.hpp"
@@ -48,6 +49,20 @@ TEST_CASE("fold: case, accents, dashes", "[analyzers][fold]") {
     INFO(r.in);
     CHECK(fold(r.in) == r.out);
   }
+}
+
+TEST_CASE("split_words: runs of letters, digits and non-ASCII bytes", "[analyzers][fold]") {
+  using Words = std::vector<std::string>;
+  CHECK(split_words("lupus nephritis, class-iv (2023)") ==
+        Words{"lupus", "nephritis", "class", "iv", "2023"});
+  CHECK(split_words("  ") == Words{});
+  CHECK(split_words("ø-ring") == Words{"ø", "ring"});
+}
+
+TEST_CASE("stem_of gives a word's term as the index holds it", "[analyzers][stem]") {
+  CHECK(stem_of("nephritis") == "nephriti");
+  CHECK(stem_of("studies") == "studi");
+  CHECK(stem_of("cc97540") == "cc97540");
 }
 
 TEST_CASE("drug codes in every spelling give one canonical term", "[indexer][terms]") {
