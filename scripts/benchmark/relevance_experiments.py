@@ -208,18 +208,9 @@ def prf_experiment(db, sets, ts_hits):
 
 def ceiling_experiment(plain, sets, ts_hits):
     """Rankings no re-ordering of the matches can beat, beside the two rankings compared."""
-    def matches(q, op):
-        qp = xapian.QueryParser()
-        qp.set_stemmer(xapian.Stem("english"))
-        qp.set_stemming_strategy(qp.STEM_SOME)
-        qp.set_database(plain)
-        qp.set_default_op(op)
-        enq = xapian.Enquire(plain)
-        enq.set_query(qp.parse_query(q))
-        return [m.document.get_data().decode() for m in enq.get_mset(0, plain.get_doccount())]
-
     def ideal(q, judged, op):
-        return sorted((d for d in matches(q, op) if d in judged), key=lambda d: -judged[d])
+        matches = ev.baseline_search(plain, q, plain.get_doccount(), op)
+        return sorted((d for d in matches if d in judged), key=lambda d: -judged[d])
 
     columns = {"trialsearch": [], "plain": [], "better of the two": [],
                "any word, best order": [], "all words, best order": []}
