@@ -6,7 +6,9 @@ usage: scripts/bench [--size N] [--peers all|none|LIST] [--bin-dir DIR] [--work 
 
 Generates N synthetic studies (scripts/gen-corpus, seed 1), then measures:
   floors      cat of the input bytes; trialsearch validate (parse only, no index)
-  indexing    wall time, records/s, MB/s, peak RSS, size on disk: trialsearch and each peer
+  indexing    wall time, records/s, MB/s, peak RSS, size on disk: trialsearch and each peer;
+              with fts5, two floors: its converted records indexed by a bare Xapian 1.4 loop
+              (trialsearch-xapian-floor), without positions and with FTS5's positions
   queries     p50/p95/p99 of scripts/benchmark/queries.txt: in process, and as whole CLI processes
   similar     p50/p99 for scripts/benchmark/mlt-ids.txt where the engine has it
   nightly     upsert of 1,000 changed studies into the index, then a --snapshot rebuild
@@ -189,6 +191,24 @@ def main(argv):
             rows.append(("%s (convert %.1f s, not included)" % (p, res.get("convert_s", 0)), res["index_s"],
                          size / res["index_s"], mb / res["index_s"], res.get("index_rss_kb"),
                          res.get("index_mb", 0) * 1e6))
+
+    # What any Xapian 1.4 index of the same fields costs: FTS5's converted records indexed by a
+    # bare TermGenerator loop in one thread (tests/bench/xapian_floor.cpp), without and with
+    # what FTS5 keeps (each word's position in its column).
+    floor = os.path.join(bin_dir, "trialsearch-xapian-floor")
+    tsv = os.path.join(work, "fts5", "records.tsv")
+    if "fts5" in peer_list and not os.access(floor, os.X_OK):
+        print("bench: no %s: the bare-Xapian floors are left out" % floor, file=sys.stderr)
+    elif "fts5" in peer_list and os.path.exists(tsv):
+        for label, extra in (("no positions, no prefixes", []),
+                             ("positions and a prefix per column, as FTS5 keeps", ["--positions", "--prefixes"])):
+            xdb = os.path.join(work, "xapian-floor")
+            r = subprocess.run([floor, tsv, xdb, "--threshold", "250"] + extra, capture_output=True, text=True,
+                               check=True)
+            j = json.loads(r.stdout)
+            rows.append(("floor: bare Xapian 1.4 on fts5's input, one thread, %s" % label, j["seconds"],
+                         size / j["seconds"], mb / j["seconds"], None, j["index_mb"] * 1e6))
+            shutil.rmtree(xdb, ignore_errors=True)
 
     # queries
     qfile = os.path.join(HERE, "queries.txt")
