@@ -2,6 +2,7 @@
 /// Trial model's spelling.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +11,30 @@
 #include "indexer/trial.hpp"
 
 namespace trialsearch {
+
+/// The registry's closed vocabularies, in API v2 spelling (what the normalisers below return).
+inline constexpr std::array<std::string_view, 14> kOverallStatuses{"RECRUITING",
+                                                                   "NOT_YET_RECRUITING",
+                                                                   "ACTIVE_NOT_RECRUITING",
+                                                                   "COMPLETED",
+                                                                   "ENROLLING_BY_INVITATION",
+                                                                   "SUSPENDED",
+                                                                   "TERMINATED",
+                                                                   "WITHDRAWN",
+                                                                   "UNKNOWN",
+                                                                   "AVAILABLE",
+                                                                   "NO_LONGER_AVAILABLE",
+                                                                   "TEMPORARILY_NOT_AVAILABLE",
+                                                                   "APPROVED_FOR_MARKETING",
+                                                                   "WITHHELD"};
+inline constexpr std::array<std::string_view, 6> kPhases{"EARLY_PHASE1", "PHASE1", "PHASE2",
+                                                         "PHASE3",       "PHASE4", "NA"};
+inline constexpr std::array<std::string_view, 3> kStudyTypes{"INTERVENTIONAL", "OBSERVATIONAL",
+                                                             "EXPANDED_ACCESS"};
+inline constexpr std::array<std::string_view, 9> kAgencyClasses{
+    "INDUSTRY", "NIH", "FED", "OTHER_GOV", "NETWORK", "OTHER", "UNKNOWN", "INDIV", "AMBIG"};
+inline constexpr std::array<std::string_view, 3> kSexes{"ALL", "FEMALE", "MALE"};
+inline constexpr std::array<std::string_view, 3> kStdAgeGroups{"CHILD", "ADULT", "OLDER_ADULT"};
 
 /// "Active, not recruiting" / "ACTIVE_NOT_RECRUITING" / "active-not recruiting" ->
 /// "ACTIVE_NOT_RECRUITING". "Unknown status" -> "UNKNOWN". Empty in, empty out.

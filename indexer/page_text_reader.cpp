@@ -279,26 +279,6 @@ constexpr std::array<std::string_view, 17> kBoilerplateStarts{"review ",
                                                               "additional clinical trials",
                                                               "the study team has not published"};
 
-constexpr std::array<std::string_view, 13> kStatuses{"RECRUITING",
-                                                     "NOT_YET_RECRUITING",
-                                                     "ACTIVE_NOT_RECRUITING",
-                                                     "COMPLETED",
-                                                     "ENROLLING_BY_INVITATION",
-                                                     "SUSPENDED",
-                                                     "TERMINATED",
-                                                     "WITHDRAWN",
-                                                     "UNKNOWN",
-                                                     "AVAILABLE",
-                                                     "NO_LONGER_AVAILABLE",
-                                                     "TEMPORARILY_NOT_AVAILABLE",
-                                                     "APPROVED_FOR_MARKETING"};
-
-constexpr std::array<std::string_view, 3> kStudyTypes{"INTERVENTIONAL", "OBSERVATIONAL",
-                                                      "EXPANDED_ACCESS"};
-
-constexpr std::array<std::string_view, 9> kAgencyClasses{
-    "INDUSTRY", "NIH", "FED", "OTHER_GOV", "NETWORK", "OTHER", "UNKNOWN", "INDIV", "AMBIG"};
-
 // Intervention types as pages spell them before a name: "Drug: IMC-002".
 constexpr std::array<std::string_view, 13> kInterventionTypes{"Dietary Supplement",
                                                               "Combination Product",
@@ -420,7 +400,7 @@ std::optional<long> parse_count(std::string_view s) {
 std::string status_of(std::string_view s) {
   if (s.size() > 60) return {};
   std::string st = normalize_status(s);
-  return contains(kStatuses, st) ? st : std::string{};
+  return contains(kOverallStatuses, st) ? st : std::string{};
 }
 
 std::string study_type_of(std::string_view s) {

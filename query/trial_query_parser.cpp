@@ -1,8 +1,10 @@
 #include "query/trial_query_parser.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cmath>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -68,19 +70,59 @@ std::vector<std::string> phase_terms(std::string_view value) {
   return terms;
 }
 
+// The values a closed filter field can hold (the indexer's spelling); nullopt for the open ones
+// (country, drugs, MeSH), whose values are not checked.
+std::optional<std::vector<std::string>> closed_values(std::string_view field_name) {
+  auto spelled = [](const auto& list) {
+    std::vector<std::string> out;
+    for (auto v : list) out.push_back(filter_value(v));
+    return out;
+  };
+  if (field_name == "status") return spelled(kOverallStatuses);
+  if (field_name == "phase") return spelled(kPhases);
+  if (field_name == "type") return spelled(kStudyTypes);
+  if (field_name == "sponsor-class") return spelled(kAgencyClasses);
+  if (field_name == "sex") return spelled(kSexes);
+  if (field_name == "age-group") return spelled(kStdAgeGroups);
+  if (field_name == "healthy" || field_name == "has-results")
+    return std::vector<std::string>{"yes", "no"};
+  return std::nullopt;
+}
+
+// The filter terms of `field:value`; a value a closed field cannot hold (and the database does
+// not have either) is a usage error naming the values it can, not a silent zero hits.
+template <typename Error>
+std::vector<std::string> checked_filter_terms(const Xapian::Database& db,
+                                              std::string_view field_name, std::string_view value) {
+  std::vector<std::string> terms = field_name == "phase"
+                                       ? phase_terms(value)
+                                       : std::vector<std::string>{filter_term(field_name, value)};
+  auto values = closed_values(field_name);
+  if (!values) return terms;
+  for (const auto& term : terms) {
+    std::string_view v = std::string_view(term).substr(field(field_name).prefix.size());
+    if (std::find(values->begin(), values->end(), v) != values->end() || db.term_exists(term))
+      continue;
+    std::string list;
+    for (const auto& known : *values) list += (list.empty() ? "" : ", ") + known;
+    throw Error(fmt::format("unknown {} '{}' (one of: {})", field_name, trim(value), list));
+  }
+  return terms;
+}
+
 // field:value for boolean filter fields, normalised exactly as the indexer does.
 class FilterProcessor : public Xapian::FieldProcessor {
  public:
-  explicit FilterProcessor(std::string field_name) : field_name_(std::move(field_name)) {}
+  FilterProcessor(const Xapian::Database& db, std::string field_name)
+      : db_(db), field_name_(std::move(field_name)) {}
   Xapian::Query operator()(const std::string& value) override {
-    if (field_name_ == "phase") {
-      auto terms = phase_terms(value);
-      return Xapian::Query(Xapian::Query::OP_AND, terms.begin(), terms.end());
-    }
-    return Xapian::Query(filter_term(field_name_, value));
+    auto terms = checked_filter_terms<Xapian::QueryParserError>(db_, field_name_, value);
+    if (terms.size() == 1) return Xapian::Query(terms.front());
+    return Xapian::Query(Xapian::Query::OP_AND, terms.begin(), terms.end());
   }
 
  private:
+  const Xapian::Database& db_;
   std::string field_name_;
 };
 
@@ -295,7 +337,7 @@ struct TrialQueryParser::Impl {
             qp.add_prefix(name, std::string(f.prefix));
             break;
           case FieldKind::Filter:
-            qp.add_boolean_prefix(name, (new FilterProcessor(std::string(f.name)))->release());
+            qp.add_boolean_prefix(name, (new FilterProcessor(db, std::string(f.name)))->release());
             break;
           case FieldKind::Id:
             qp.add_boolean_prefix(name, (new IdProcessor)->release());
@@ -465,12 +507,11 @@ Xapian::Query TrialQueryParser::filter(const SearchFilters& f) const {
     if (values.empty()) return;
     std::vector<Xapian::Query> alternatives;
     for (const auto& v : values) {
-      if (field_name == "phase") {
-        auto terms = phase_terms(v);
+      auto terms = checked_filter_terms<UsageError>(impl_->db, field_name, v);
+      if (terms.size() == 1)
+        alternatives.emplace_back(terms.front());
+      else
         alternatives.emplace_back(Xapian::Query::OP_AND, terms.begin(), terms.end());
-      } else {
-        alternatives.emplace_back(filter_term(field_name, v));
-      }
     }
     parts.emplace_back(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
   };

@@ -238,6 +238,18 @@ TEST_CASE("exit codes: zero hits 0, syntax error 2, missing database 1, unknown 
   auto syntax = run_cli({"search", "--db", corpus_db(), "lupus AND"});
   CHECK(syntax.exit_code == 2);
   CHECK(std::count(syntax.err.begin(), syntax.err.end(), '\n') == 1);
+  // a misspelt filter value is refused with the values it can take, not answered with 0 hits
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"status:recruting"},
+        std::vector<std::string>{"--status", "recruting", "lupus"}}) {
+    std::vector<std::string> cmd{"search", "--db", corpus_db()};
+    cmd.insert(cmd.end(), args.begin(), args.end());
+    auto misspelt_value = run_cli(cmd);
+    CHECK(misspelt_value.exit_code == 2);
+    CHECK(misspelt_value.err.find("unknown status 'recruting'") != std::string::npos);
+    CHECK(misspelt_value.err.find("not_yet_recruiting") != std::string::npos);
+    CHECK(std::count(misspelt_value.err.begin(), misspelt_value.err.end(), '\n') == 1);
+  }
   test::TempDir dir;
   auto missing = run_cli({"search", "--db", (dir.path() / "nothing").string(), "lupus"});
   CHECK(missing.exit_code == 1);

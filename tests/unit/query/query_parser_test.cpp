@@ -166,6 +166,46 @@ TEST_CASE("syntax errors are usage errors", "[query][parser]") {
   CHECK_THROWS_AS(parser.parse("lupus AND"), UsageError);
 }
 
+TEST_CASE("a value a closed filter field cannot hold is a usage error", "[query][parser]") {
+  auto db = empty_db();
+  TrialQueryParser parser(db);
+  for (std::string q : {"status:bogus", "status:recruting", "phase:9", "type:foo", "sex:alien",
+                        "healthy:maybe", "agegroup:teen", "sponsorclass:pharma", "results:some"}) {
+    INFO(q);
+    CHECK_THROWS_AS(parser.parse(q), UsageError);
+  }
+  CHECK_THROWS_WITH(parser.parse("cancer status:bogus"),
+                    Catch::Contains("unknown status 'bogus'") && Catch::Contains("recruiting"));
+  // every value of the registry's vocabularies, however spelled, and the open fields
+  for (std::string q : {"status:withheld", "status:\"Not yet recruiting\"", "status:UNKNOWN",
+                        "phase:1/2", "phase:early_phase1", "phase:na", "type:expanded_access",
+                        "sex:female", "healthy:no", "agegroup:older_adult", "sponsorclass:nih",
+                        "results:yes", "country:narnia", "meshterm:anything"}) {
+    INFO(q);
+    CHECK_NOTHROW(parser.parse(q));
+  }
+  // the flags are checked alike
+  SearchFilters flags;
+  flags.status = {"bogus"};
+  CHECK_THROWS_WITH(parser.filter(flags), Catch::Contains("unknown status 'bogus'"));
+  flags.status = {"Recruiting"};
+  flags.phase = {"3"};
+  CHECK_NOTHROW(parser.filter(flags));
+  flags.phase = {"7"};
+  CHECK_THROWS_AS(parser.filter(flags), UsageError);
+}
+
+TEST_CASE("a filter value outside the vocabulary is accepted when the database has it",
+          "[query][parser]") {
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  Xapian::Document doc;
+  doc.add_boolean_term(make_term(field("status").prefix, "pending_review"));
+  db.add_document(doc);
+  TrialQueryParser parser(db);
+  CHECK(parser.parse("status:pending_review").get_description() == "Query(0 * XSTpending_review)");
+  CHECK_THROWS_AS(parser.parse("status:pending"), UsageError);
+}
+
 TEST_CASE("every field's query term equals the indexed term", "[query][schema]") {
   // Build one trial that has a value in every filter and text field, then check that
   // `field:value` finds its term among the document's terms.
