@@ -60,7 +60,8 @@ void print_human(const SearchResult& r, const SearchOptions& o) {
     fmt::print("{:>3}. {}  {}  {}  {}\n", h.rank, paint(t.nct_id, "1", color),
                paint(t.overall_status.empty() ? "-" : t.overall_status,
                      status_color(t.overall_status), color),
-               t.phases.empty() ? "-" : join(t.phases, "/"), safe(t.brief_title));
+               t.phases.empty() ? "-" : join(t.phases, "/"),
+               shown_title(t.brief_title, t.official_title));
     if (!h.snippet.empty()) fmt::print("     {}\n", h.snippet);
     for (const auto& m : h.matched)
       fmt::print("     matched {}: {}{}\n", m.field, safe(m.word),

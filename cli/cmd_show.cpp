@@ -33,7 +33,7 @@ std::string join(const std::vector<std::string>& v, std::string_view sep) {
 
 void print_trial(const Trial& t) {
   const bool color = use_color();
-  fmt::print("{}  {}\n", paint(t.nct_id, "1", color), safe(t.brief_title));
+  fmt::print("{}  {}\n", paint(t.nct_id, "1", color), shown_title(t.brief_title, t.official_title));
   line("Official title", t.official_title);
   line("Acronym", t.acronym);
   line("Status", t.overall_status);

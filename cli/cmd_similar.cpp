@@ -61,7 +61,7 @@ int run_similar(SimilarCommandOptions& o) {
       fmt::print("{:>3}. {}  {}  {}\n", h.rank, paint(t.nct_id, "1", color),
                  paint(t.overall_status.empty() ? "-" : t.overall_status,
                        status_color(t.overall_status), color),
-                 safe(t.brief_title));
+                 shown_title(t.brief_title, t.official_title));
       // the same word can match in several fields: show it once, with its strongest weight
       std::map<std::string, std::vector<std::string>> by_group;
       std::set<std::pair<std::string, std::string>> seen;

@@ -36,6 +36,14 @@ std::string safe(std::string_view text) {
   return out;
 }
 
+std::string shown_title(std::string_view brief_title, std::string_view official_title) {
+  for (auto title : {brief_title, official_title}) {
+    std::string s = safe(title);
+    if (s.find_first_not_of(' ') != std::string::npos) return s;
+  }
+  return "(no title)";
+}
+
 std::string csv_field(std::string_view text) {
   std::string s = safe(text);
   if (s.find_first_of(",\"") == std::string::npos) return s;

@@ -19,6 +19,10 @@ std::string_view status_color(std::string_view status);
 /// Record text safe for a terminal: control characters (escape sequences) become spaces.
 std::string safe(std::string_view text);
 
+/// The title a list shows for a trial: its brief title, else its official title, else
+/// "(no title)" (some saved pages have none); made safe.
+std::string shown_title(std::string_view brief_title, std::string_view official_title);
+
 /// A CSV field, quoted when needed.
 std::string csv_field(std::string_view text);
 

@@ -161,6 +161,7 @@ Origin read_origin(Node e) {
 void read_hit_parts(element j, Trial& t) {
   t.nct_id = text(j["nct_id"]);
   t.brief_title = text(j["brief_title"]);
+  t.official_title = text(j["official_title"]);
   t.overall_status = text(j["overall_status"]);
   t.phases = texts(j["phases"]);
   t.study_type = text(j["study_type"]);
@@ -179,7 +180,6 @@ void read_hit_parts(element j, Trial& t) {
 void read_other_parts(element j, Trial& t) {
   t.org_study_id = text(j["org_study_id"]);
   t.secondary_ids = texts(j["secondary_ids"]);
-  t.official_title = text(j["official_title"]);
   t.acronym = text(j["acronym"]);
   t.keywords = texts(j["keywords"]);
   t.condition_mesh = texts(j["condition_mesh"]);

@@ -29,9 +29,9 @@ std::string record_data(std::string_view json);
 /// Which fields of a record to read.
 enum class RecordParts {
   All,
-  /// What a search hit shows: NCT id, brief title, status, phases, study type, conditions,
-  /// interventions, lead sponsor, summary, description, eligibility criteria, start and update
-  /// dates, enrollment. Sites, outcomes and the rest, the bulk of a record, are left empty.
+  /// What a search hit shows: NCT id, brief and official titles, status, phases, study type,
+  /// conditions, interventions, lead sponsor, summary, description, eligibility criteria, start and
+  /// update dates, enrollment. Sites, outcomes and the rest, the bulk of a record, are left empty.
   Hit,
 };
 

@@ -290,6 +290,26 @@ TEST_CASE("record text never injects terminal escapes", "[e2e][output]") {
   CHECK(show.out.find('\x1b') == std::string::npos);
 }
 
+TEST_CASE("a trial without a brief title is listed by its official title, else as untitled",
+          "[e2e][output]") {
+  test::TempDir dir;
+  auto src = dir.path() / "titles.jsonl";
+  std::ofstream(src) << R"({"protocolSection":{"identificationModule":{"nctId":"NCT09999991",)"
+                     << R"("officialTitle":"Official Zanubrutinib Protocol"}}})"
+                     << "\n"
+                     << R"({"protocolSection":{"identificationModule":{"nctId":"NCT09999992"},)"
+                     << R"("conditionsModule":{"conditions":["Zanubrutinib responders"]}}})"
+                     << "\n";
+  std::string db = (dir.path() / "db").string();
+  REQUIRE(run_cli({"index", "--db", db, src.string()}).exit_code == 0);
+  auto list = run_cli({"search", "--db", db, "zanubrutinib"});
+  REQUIRE(list.exit_code == 0);
+  CHECK(list.out.find("NCT09999991  -  -  Official Zanubrutinib Protocol") != std::string::npos);
+  CHECK(list.out.find("NCT09999992  -  -  (no title)") != std::string::npos);
+  auto show = run_cli({"show", "--db", db, "NCT09999992"});
+  CHECK(show.out.find("NCT09999992  (no title)") != std::string::npos);
+}
+
 TEST_CASE("aliases NAME says which trial or lexicon links two names", "[e2e][aliases]") {
   auto r = run_cli({"aliases", "--db", corpus_db(), "--json", "BMS-986353"});
   REQUIRE(r.exit_code == 0);

@@ -140,6 +140,7 @@ TEST_CASE("a hit reads only the parts of a record it shows", "[json][record]") {
                                              trialsearch::RecordParts::Hit);
   CHECK(hit.nct_id == full.nct_id);
   CHECK(hit.brief_title == full.brief_title);
+  CHECK(hit.official_title == full.official_title);  // shown when there is no brief title
   CHECK(hit.overall_status == full.overall_status);
   CHECK(hit.phases == full.phases);
   CHECK(hit.study_type == full.study_type);
@@ -155,7 +156,7 @@ TEST_CASE("a hit reads only the parts of a record it shows", "[json][record]") {
   REQUIRE_FALSE(full.sites.empty());
   CHECK(hit.sites.empty());
   CHECK(hit.primary_outcomes.empty());
-  CHECK(hit.official_title.empty());
+  CHECK(hit.acronym.empty());
 }
 
 TEST_CASE("corrupt record data throws instead of reading garbage", "[json][record]") {
