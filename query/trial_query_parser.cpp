@@ -6,6 +6,7 @@
 #include <cmath>
 #include <optional>
 #include <set>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -89,11 +90,11 @@ std::optional<std::vector<std::string>> closed_values(std::string_view field_nam
   return std::nullopt;
 }
 
-// The filter terms of `field:value`; a value a closed field cannot hold (and the database does
-// not have either) is a usage error naming the values it can, not a silent zero hits.
-template <typename Error>
+// The filter terms of `field:value`. A value a closed field cannot hold (and the database does
+// not have either) sets `error`, naming the values it can: a usage error, not a silent zero hits.
 std::vector<std::string> checked_filter_terms(const Xapian::Database& db,
-                                              std::string_view field_name, std::string_view value) {
+                                              std::string_view field_name, std::string_view value,
+                                              std::string& error) {
   std::vector<std::string> terms = field_name == "phase"
                                        ? phase_terms(value)
                                        : std::vector<std::string>{filter_term(field_name, value)};
@@ -105,18 +106,26 @@ std::vector<std::string> checked_filter_terms(const Xapian::Database& db,
       continue;
     std::string list;
     for (const auto& known : *values) list += (list.empty() ? "" : ", ") + known;
-    throw Error(fmt::format("unknown {} '{}' (one of: {})", field_name, trim(value), list));
+    error = fmt::format("unknown {} '{}' (one of: {})", field_name, trim(value), list);
+    break;
   }
   return terms;
 }
 
-// field:value for boolean filter fields, normalised exactly as the indexer does.
+// field:value for boolean filter fields, normalised exactly as the indexer does. An unknown
+// value is left in `error` for the caller to raise once parse_query() has returned: an exception
+// thrown through Xapian 1.4's QueryParser from a FieldProcessor leaks the parser's state.
 class FilterProcessor : public Xapian::FieldProcessor {
  public:
-  FilterProcessor(const Xapian::Database& db, std::string field_name)
-      : db_(db), field_name_(std::move(field_name)) {}
+  FilterProcessor(const Xapian::Database& db, std::string field_name, std::string& error)
+      : db_(db), field_name_(std::move(field_name)), error_(error) {}
   Xapian::Query operator()(const std::string& value) override {
-    auto terms = checked_filter_terms<Xapian::QueryParserError>(db_, field_name_, value);
+    std::string error;
+    auto terms = checked_filter_terms(db_, field_name_, value, error);
+    if (!error.empty()) {
+      if (error_.empty()) error_ = std::move(error);
+      return Xapian::Query::MatchNothing;
+    }
     if (terms.size() == 1) return Xapian::Query(terms.front());
     return Xapian::Query(Xapian::Query::OP_AND, terms.begin(), terms.end());
   }
@@ -124,6 +133,7 @@ class FilterProcessor : public Xapian::FieldProcessor {
  private:
   const Xapian::Database& db_;
   std::string field_name_;
+  std::string& error_;
 };
 
 // id:/nct: an NCT id finds that trial; anything else searches the other ids as a phrase.
@@ -312,6 +322,8 @@ struct TrialQueryParser::Impl {
   mutable std::vector<Xapian::QueryParser> field_parsers;
   /// The normalised text of the last parse(), for a spelling correction asked for afterwards.
   mutable std::string last_text;
+  /// The first unknown filter value of the parse in progress (FilterProcessor), else empty.
+  mutable std::string filter_error;
 
   explicit Impl(const Xapian::Database& database) : db(database) {
     qp.set_database(db);
@@ -337,7 +349,8 @@ struct TrialQueryParser::Impl {
             qp.add_prefix(name, std::string(f.prefix));
             break;
           case FieldKind::Filter:
-            qp.add_boolean_prefix(name, (new FilterProcessor(db, std::string(f.name)))->release());
+            qp.add_boolean_prefix(
+                name, (new FilterProcessor(db, std::string(f.name), filter_error))->release());
             break;
           case FieldKind::Id:
             qp.add_boolean_prefix(name, (new IdProcessor)->release());
@@ -360,11 +373,15 @@ struct TrialQueryParser::Impl {
   /// The query as QueryParser gives it, quoted phrases in unpositioned fields left as they are.
   Xapian::Query parse_raw(const std::string& text, Xapian::Query::op default_op) const {
     qp.set_default_op(default_op);
+    filter_error.clear();
+    Xapian::Query query;
     try {
-      return qp.parse_query(text, kParseFlags);
+      query = qp.parse_query(text, kParseFlags);
     } catch (const Xapian::QueryParserError& e) {
       throw UsageError("query syntax error: " + e.get_msg());
     }
+    if (!filter_error.empty()) throw UsageError(std::exchange(filter_error, {}));
+    return query;
   }
 
   Xapian::Query parse_with(const std::string& text, Xapian::Query::op default_op) const {
@@ -507,7 +524,9 @@ Xapian::Query TrialQueryParser::filter(const SearchFilters& f) const {
     if (values.empty()) return;
     std::vector<Xapian::Query> alternatives;
     for (const auto& v : values) {
-      auto terms = checked_filter_terms<UsageError>(impl_->db, field_name, v);
+      std::string error;
+      auto terms = checked_filter_terms(impl_->db, field_name, v, error);
+      if (!error.empty()) throw UsageError(error);
       if (terms.size() == 1)
         alternatives.emplace_back(terms.front());
       else
@@ -555,6 +574,7 @@ std::string TrialQueryParser::corrected() const {
   } catch (const Xapian::QueryParserError&) {
     return {};
   }
+  impl_->filter_error.clear();  // parse() already raised any; this parse only spells
   return impl_->qp.get_corrected_query_string();
 }
 
