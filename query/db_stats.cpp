@@ -23,6 +23,8 @@ std::map<std::string, std::uint64_t> counts_by_prefix(const Xapian::Database& db
   return out;
 }
 
+}  // namespace
+
 std::uint64_t disk_size(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -33,8 +35,6 @@ std::uint64_t disk_size(const std::string& path) {
     if (it->is_regular_file(ec)) total += it->file_size(ec);
   return total;
 }
-
-}  // namespace
 
 DbStats database_stats(const Xapian::Database& db, const std::string& path) {
   DbStats s;

@@ -28,6 +28,9 @@ struct DbStats {
   std::vector<std::string> generations;  ///< complete generations on disk, oldest first
 };
 
+/// Bytes on disk of a file, or of every file under a folder (0 when unreadable).
+std::uint64_t disk_size(const std::string& path);
+
 /// Gathers the statistics of `db`, stored at `path` (for its size on disk).
 DbStats database_stats(const Xapian::Database& db, const std::string& path);
 

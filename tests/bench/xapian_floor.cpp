@@ -18,6 +18,9 @@
 #include <fmt/format.h>
 #include <xapian.h>
 
+#include "analyzers/fields.hpp"
+#include "query/db_stats.hpp"
+
 namespace {
 
 constexpr std::size_t kTextColumnsFrom = 4;  // nct, status, phases, type, then text columns
@@ -31,13 +34,6 @@ std::vector<std::string_view> split_tabs(std::string_view line) {
     if (tab == std::string_view::npos) return out;
     start = tab + 1;
   }
-}
-
-std::uintmax_t bytes_under(const std::filesystem::path& dir) {
-  std::uintmax_t total = 0;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
-    if (e.is_regular_file()) total += e.file_size();
-  return total;
 }
 
 }  // namespace
@@ -61,6 +57,10 @@ int main(int argc, char** argv) {
       prefixes = true;
     } else if (a == "--threshold" && i + 1 < argc) {
       threshold = static_cast<unsigned>(std::strtoul(argv[++i], nullptr, 10));
+      if (threshold == 0) {
+        std::fprintf(stderr, "trialsearch-xapian-floor: --threshold wants a number above 0\n");
+        return 2;
+      }
     } else {
       std::fprintf(stderr, "trialsearch-xapian-floor: unknown option %s\n", argv[i]);
       return 2;
@@ -77,7 +77,7 @@ int main(int argc, char** argv) {
     Xapian::WritableDatabase db(db_path,
                                 Xapian::DB_CREATE | Xapian::DB_NO_SYNC | Xapian::DB_DANGEROUS);
     Xapian::TermGenerator tg;
-    tg.set_stemmer(Xapian::Stem("english"));
+    tg.set_stemmer(Xapian::Stem(std::string(trialsearch::kStemLanguage)));
     tg.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);
     std::vector<std::string> column_prefix;
     std::string line;
@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
     fmt::print(
         "{{\"records\": {}, \"seconds\": {:.2f}, \"positions\": {}, \"prefixes\": {}, "
         "\"index_mb\": {:.1f}}}\n",
-        records, seconds, positions, prefixes, bytes_under(db_path) / 1e6);
+        records, seconds, positions, prefixes, trialsearch::disk_size(db_path) / 1e6);
   } catch (const Xapian::Error& e) {
     std::fprintf(stderr, "trialsearch-xapian-floor: %s\n", e.get_description().c_str());
     return 1;
