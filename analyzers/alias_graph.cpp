@@ -176,18 +176,6 @@ std::string unescape(std::string_view field, std::size_t line_number) {
   return out;
 }
 
-std::vector<std::string_view> split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  std::size_t from = 0;
-  for (std::size_t at = text.find(separator); at != std::string_view::npos;
-       at = text.find(separator, from)) {
-    parts.push_back(text.substr(from, at - from));
-    from = at + 1;
-  }
-  parts.push_back(text.substr(from));
-  return parts;
-}
-
 }  // namespace
 
 std::string alias_key(std::string_view name) {
@@ -356,6 +344,39 @@ std::vector<AliasStep> AliasGraph::explain(std::string_view from, std::string_vi
   return steps;
 }
 
+std::vector<std::pair<std::string, std::vector<std::string>>> AliasGraph::links_of(
+    std::string_view name) const {
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  const NodeId* node = find_node(name);
+  if (node == nullptr) return out;
+  for (NodeId neighbour : sorted_neighbours(*node)) {
+    std::vector<std::string> provs;
+    for (ProvId p : edges_.at(edge_key(*node, neighbour))) provs.push_back(provenances_[p]);
+    std::sort(provs.begin(), provs.end());
+    out.emplace_back(keys_[neighbour], std::move(provs));
+  }
+  return out;
+}
+
+void AliasGraph::for_each_link(
+    const std::function<void(const std::string&, const std::string&,
+                             const std::vector<std::string>&)>& visit) const {
+  std::vector<std::string> provs;
+  for (const auto& [key, ids] : edges_) {
+    provs.clear();
+    for (ProvId p : ids) provs.push_back(provenances_[p]);
+    visit(keys_[static_cast<NodeId>(key >> 32)], keys_[static_cast<NodeId>(key & 0xffffffffu)],
+          provs);
+  }
+}
+
+std::vector<std::string> AliasGraph::linked_keys() const {
+  std::vector<std::string> out;
+  for (NodeId n = 0; n < keys_.size(); ++n)
+    if (!adjacency_[n].empty()) out.push_back(keys_[n]);
+  return out;
+}
+
 std::vector<std::vector<std::string>> AliasGraph::groups() const {
   std::vector<std::vector<std::string>> out;
   std::vector<bool> seen(keys_.size(), false);
@@ -405,13 +426,13 @@ std::string AliasGraph::serialize() const {
 AliasGraph AliasGraph::deserialize(std::string_view text) {
   AliasGraph graph;
   if (text.empty()) return graph;
-  std::vector<std::string_view> lines = split(text, '\n');
+  std::vector<std::string_view> lines = split_fields(text, '\n');
   if (lines.back().empty()) lines.pop_back();
   if (lines.empty() || lines.front() != kHeader)
     throw std::runtime_error("alias graph line 1: expected header \"" + std::string(kHeader) +
                              "\"");
   for (std::size_t i = 1; i < lines.size(); ++i) {
-    std::vector<std::string_view> fields = split(lines[i], '\t');
+    std::vector<std::string_view> fields = split_fields(lines[i], '\t');
     std::string a = fields.size() >= 3 ? unescape(fields[0], i + 1) : std::string();
     std::string b = fields.size() >= 3 ? unescape(fields[1], i + 1) : std::string();
     if (a.empty() || b.empty() || a == b)

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -63,6 +64,18 @@ class AliasGraph {
   /// Every connected component with at least two keys, whole (not capped), each sorted, the
   /// list sorted by first key.
   std::vector<std::vector<std::string>> groups() const;
+
+  /// The keys linked to the name's key, each with the link's provenances (sorted), in key
+  /// order; empty for an unknown name.
+  std::vector<std::pair<std::string, std::vector<std::string>>> links_of(
+      std::string_view name) const;
+
+  /// Every link once, as (key, key, provenances), in no particular order.
+  void for_each_link(const std::function<void(const std::string&, const std::string&,
+                                              const std::vector<std::string>&)>& visit) const;
+
+  /// Every key with at least one link, in no particular order.
+  std::vector<std::string> linked_keys() const;
 
   /// Number of distinct links (key pairs).
   std::size_t link_count() const { return edges_.size(); }

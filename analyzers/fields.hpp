@@ -11,7 +11,7 @@ namespace trialsearch {
 
 /// Bump when terms, prefixes, slots or analysis change: a database built with another version
 /// is refused with a message that says to reindex.
-inline constexpr std::string_view kSchemaVersion = "trialsearch-schema-6";
+inline constexpr std::string_view kSchemaVersion = "trialsearch-schema-7";
 
 /// Word terms are stems, and only stems: the indexer's TermGenerator and the QueryParser both
 /// stem every word (STEM_ALL), phrases included, so "nephritis" is indexed and searched as
@@ -72,6 +72,10 @@ inline constexpr std::array kFields{
   FieldSpec{"has-results",     "results",                    "XRS",  FieldKind::Filter, 0, false, false},
   FieldSpec{"drug-name",       "drugname",                   "XDN",  FieldKind::Filter, 0, false, false},
   FieldSpec{"drug-code",       "drugcode",                   "XDC",  FieldKind::Filter, 0, false, false},
+  // an intervention's own name (not its other names): two of them in one record are two drugs
+  FieldSpec{"drug-primary",    "drugprimary",                "XDP",  FieldKind::Filter, 0, false, false},
+  // a condition as listed, whole: what condition abbreviations (SLE, LN) expand to
+  FieldSpec{"condition-name",  "conditionname",              "XCN",  FieldKind::Filter, 0, false, false},
   FieldSpec{"mesh-term",       "meshterm",                   "XMT",  FieldKind::Filter, 0, false, false},
   FieldSpec{"mesh-id",         "meshid",                     "XMI",  FieldKind::Filter, 0, false, false},
 };

@@ -117,4 +117,16 @@ std::vector<std::string> split_words(std::string_view folded) {
   return words;
 }
 
+std::vector<std::string_view> split_fields(std::string_view text, char separator) {
+  std::vector<std::string_view> parts;
+  std::size_t from = 0;
+  for (std::size_t at = text.find(separator); at != std::string_view::npos;
+       at = text.find(separator, from)) {
+    parts.push_back(text.substr(from, at - from));
+    from = at + 1;
+  }
+  parts.push_back(text.substr(from));
+  return parts;
+}
+
 }  // namespace trialsearch

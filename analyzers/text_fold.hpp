@@ -22,4 +22,8 @@ std::string fold_keep_case(std::string_view utf8);
 /// other character separates them).
 std::vector<std::string> split_words(std::string_view folded);
 
+/// The fields of `text` between separators, empty ones included ("a\t\tb" -> "a", "", "b"); views
+/// into `text`, which must outlive them.
+std::vector<std::string_view> split_fields(std::string_view text, char separator);
+
 }  // namespace trialsearch

@@ -1,9 +1,10 @@
-// trialsearch aliases NAME: the names a drug is linked to, and why (which trial or lexicon).
+// trialsearch aliases NAME: the names a drug expands to in searches, and why (which trial or
+// lexicon, and the kind of each link).
 #include <fmt/format.h>
 
 #include <memory>
 
-#include "analyzers/alias_graph.hpp"
+#include "analyzers/alias_expansion.hpp"
 #include "cli/commands.hpp"
 #include "cli/terminal.hpp"
 #include "indexer/db_path.hpp"
@@ -19,26 +20,29 @@ struct AliasesOptions {
   DbOptions db;
   std::string name;
   bool json = false;
+  bool strict = false;
 };
 
 int run_aliases(const AliasesOptions& o) {
-  AliasGraph graph = with_database(resolve_db_path(o.db.db),
-                                   [](const Xapian::Database& db) { return load_alias_graph(db); });
+  std::vector<AliasReach> reach =
+      with_database(resolve_db_path(o.db.db), [&](const Xapian::Database& db) {
+        return load_alias_expander(db).expand(o.name, o.strict ? AliasMode::Strict : AliasMode::On);
+      });
   std::string key = alias_key(o.name);
-  std::vector<std::string> group = graph.group(o.name);
   JsonWriter w;
   w.begin_object().key("name").value(o.name).key("key").value(key).key("aliases").begin_array();
-  for (const auto& member : group) {
-    if (member == key) continue;
-    auto steps = graph.explain(key, member);
+  for (const auto& r : reach) {
     if (o.json) {
-      w.begin_object().key("alias").value(member).key("path").begin_array();
-      for (const auto& s : steps) {
+      w.begin_object().key("alias").value(r.key).key("path").begin_array();
+      for (std::size_t i = 0; i < r.path.size(); ++i) {
+        const auto& s = r.path[i];
         w.begin_object()
             .key("from")
             .value(s.from_key)
             .key("to")
             .value(s.to_key)
+            .key("kind")
+            .value(link_kind_name(r.kinds[i]))
             .key("provenance")
             .begin_array();
         for (const auto& p : s.provenances) w.value(p);
@@ -47,17 +51,19 @@ int run_aliases(const AliasesOptions& o) {
       w.end_array().end_object();
     } else {
       std::string why;
-      for (const auto& s : steps) {
+      for (std::size_t i = 0; i < r.path.size(); ++i) {
+        const auto& s = r.path[i];
         std::string provs;
         for (const auto& p : s.provenances) provs += (provs.empty() ? "" : ", ") + p;
-        why += fmt::format("{}{} = {} ({})", why.empty() ? "" : "; ", s.from_key, s.to_key, provs);
+        why += fmt::format("{}{} = {} ({}: {})", why.empty() ? "" : "; ", s.from_key, s.to_key,
+                           link_kind_name(r.kinds[i]), provs);
       }
-      fmt::print("{}\t{}\n", safe(member), safe(why));
+      fmt::print("{}\t{}\n", safe(r.key), safe(why));
     }
   }
   w.end_array().end_object();
   if (o.json) fmt::print("{}\n", w.str());
-  if (!o.json && group.size() <= 1)
+  if (!o.json && reach.empty())
     fmt::print(stderr, "trialsearch: no aliases known for '{}'\n", safe(o.name));
   return kExitOk;
 }
@@ -71,6 +77,8 @@ void setup_aliases(CLI::App& app, int& exit_code) {
   add_db_option(*sub, o->db);
   sub->add_option("name", o->name, "a drug name or code (Benlysta, CC-97540...)")->required();
   sub->add_flag("--json", o->json, "one JSON object");
+  sub->add_flag("--strict", o->strict,
+                "only lexicon entries and links between drug codes (search --aliases strict)");
   sub->callback([o, &exit_code] { exit_code = run_aliases(*o); });
 }
 

@@ -19,6 +19,7 @@ struct IndexCommandOptions {
   DbOptions db;
   std::vector<std::string> sources;
   std::vector<std::string> lexicons;
+  std::vector<std::string> remove_lexicons;
   bool json = false;
   bool quiet = false;
   unsigned threads = 0;
@@ -48,6 +49,9 @@ int run_index(const IndexCommandOptions& o) {
   IndexOptions options;
   options.db_path = resolve_db_path(o.db.db);
   options.lexicons = o.lexicons;
+  options.remove_lexicons = o.remove_lexicons;
+  if (o.sources.empty() && o.lexicons.empty() && o.remove_lexicons.empty())
+    throw UsageError("index: give SOURCE... to read, or --lexicon / --remove-lexicon");
   options.threads = o.threads;
   options.wait_seconds = o.wait;
   options.snapshot = o.snapshot;
@@ -88,11 +92,16 @@ void setup_index(CLI::App& app, int& exit_code) {
       "index", "Read trial records into the database (adds, replaces, skips unchanged)");
   add_db_option(*sub, o->db);
   sub->add_option("sources", o->sources,
-                  "files, folders, zip archives, or - for NDJSON on standard input")
-      ->required();
+                  "files, folders, zip archives, or - for NDJSON on standard input (none with only "
+                  "--lexicon or --remove-lexicon)");
   sub->add_option("--lexicon", o->lexicons,
                   "import drug aliases: DrugBank open vocabulary CSV, Drugs@FDA products TSV, or "
-                  "an aliases.tsv");
+                  "an aliases.tsv; kept in the database (by file name) by every later run; one "
+                  "file per --lexicon")
+      ->allow_extra_args(false);
+  sub->add_option("--remove-lexicon", o->remove_lexicons,
+                  "remove an imported lexicon, by the name `trialsearch stats` lists")
+      ->allow_extra_args(false);
   sub->add_flag("--json", o->json, "print the summary as JSON on stdout");
   sub->add_flag("-q,--quiet", o->quiet,
                 "no progress, no per-record messages, no summary on stderr");

@@ -19,6 +19,7 @@ struct SearchCommandOptions {
   SearchOptions search;
   std::string match = "relaxed";
   std::string sort = "relevance";
+  std::string aliases = "on";
   bool json = false, jsonl = false, csv = false, ids = false;
 };
 
@@ -92,6 +93,9 @@ int run_search(SearchCommandOptions& o) {
   s.query = join(o.words, " ");
   s.mode = parse_match(o.match);
   s.sort = parse_sort(o.sort);
+  s.aliases = o.aliases == "off"      ? AliasMode::Off
+              : o.aliases == "strict" ? AliasMode::Strict
+                                      : AliasMode::On;
   const bool human = !(o.json || o.jsonl || o.csv || o.ids);
   s.records = !o.ids;
   if (human && use_color()) {
@@ -155,6 +159,10 @@ void setup_search(CLI::App& app, int& exit_code) {
   sub->add_option("--match", o->match,
                   "relaxed (default: all words first, then partial matches), all, or any")
       ->check(CLI::IsMember({"relaxed", "all", "any"}));
+  sub->add_option("--aliases", o->aliases,
+                  "drug names find their aliases: on (default), strict (lexicons and drug-code "
+                  "links only) or off")
+      ->check(CLI::IsMember({"on", "strict", "off"}));
   sub->add_option("--limit", o->search.limit, "results to show (default 10)")
       ->check(CLI::Range(0, 100000));
   sub->add_option("--offset", o->search.offset, "results to skip (default 0)");

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/terminal.hpp"
 #include "indexer/db_path.hpp"
 #include "query/db_stats.hpp"
 #include "query/trial_database.hpp"
@@ -34,8 +35,12 @@ int run_stats(const StatsOptions& o) {
              s.generations.size() > 1 ? fmt::format("{} generations", s.generations.size())
                                       : std::string("the change log"));
   if (!s.generation.empty()) fmt::print("generation   {}\n", s.generation);
-  fmt::print("aliases      {} groups, {} links; {} synonym keys\n", s.alias_groups, s.alias_links,
+  fmt::print("aliases      {} links harvested from the records; {} synonym keys\n", s.alias_links,
              s.synonym_keys);
+  if (s.lexicons.empty()) fmt::print("lexicons     curated only (none imported)\n");
+  for (const auto& l : s.lexicons)
+    fmt::print("lexicon      {} ({}, {} entries, imported {} from {})\n", safe(l.name), l.format,
+               l.entries, l.imported, safe(l.file));
   fmt::print("by status\n");
   for (const auto& [k, v] : s.by_status) fmt::print("  {:<28}{}\n", k, v);
   fmt::print("by phase\n");

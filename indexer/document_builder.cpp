@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "analyzers/alias_graph.hpp"
+#include "analyzers/alias_rules.hpp"
 #include "analyzers/cached_stemmer.hpp"
 #include "analyzers/drug_codes.hpp"
 #include "analyzers/fields.hpp"
@@ -82,6 +83,44 @@ void title_code_pairs(std::string_view title, std::vector<std::vector<std::strin
   }
 }
 
+// True when every arm that names the intervention is a placebo, sham or no-intervention arm
+// (and one does): what such an arm gives is not the drug its other names may mention
+// ("Placebo", other name "placebo to match bupropion").
+bool placebo_only(const Trial& t, std::string_view intervention_name) {
+  const std::string name = fold(intervention_name);
+  bool named = false;
+  for (const auto& arm : t.arm_groups)
+    for (const auto& given : arm.interventions) {
+      std::string g = fold(given);
+      if (g != name && !g.ends_with(": " + name)) continue;
+      if (!placebo_arm_type(arm.type)) return false;
+      named = true;
+    }
+  return named;
+}
+
+// The alias groups a record states: an intervention's name with those of its other names that
+// can name a drug (alias_rules.hpp), when its own name can and it is not given only in placebo
+// arms; an other name that is another intervention's own name in the record is that other
+// drug, not this one. And "CODE (OTHER-CODE)" pairs in titles.
+void harvest_alias_groups(const Trial& t, std::vector<std::vector<std::string>>& groups) {
+  std::set<std::string> primaries;
+  for (const auto& i : t.interventions) primaries.insert(alias_key(i.name));
+  for (const auto& i : t.interventions) {
+    const std::string key = alias_key(i.name);
+    if (!linkable_name(key) || placebo_only(t, i.name)) continue;
+    std::vector<std::string> names{i.name};
+    for (const auto& o : i.other_names) {
+      std::string other = alias_key(o);
+      if (other == key || !linkable_name(other) || primaries.contains(other)) continue;
+      names.push_back(o);
+    }
+    if (names.size() > 1) groups.push_back(std::move(names));
+  }
+  title_code_pairs(t.brief_title, groups);
+  title_code_pairs(t.official_title, groups);
+}
+
 // The record JSON up to its origin: the same for a trial read from any source.
 std::string hash_of_content(std::string_view json_without_origin) {
   return fmt::format("{:016x}", fnv1a(json_without_origin));
@@ -153,6 +192,12 @@ BuiltDocument DocumentBuilder::build(const Trial& t) {
   for (const auto& c : t.conditions) index_text("condition", c);
   for (const auto& k : t.keywords) index_text("keyword", k);
 
+  for (const auto& c : t.conditions) {
+    std::string key = alias_key(c);
+    if (!key.empty())
+      doc.add_term(make_term(field("condition-name").prefix, key), field("condition").weight);
+  }
+
   for (const auto& i : t.interventions) {
     index_text("intervention", i.name);
     for (const auto& o : i.other_names) index_text("intervention", o, 7);
@@ -166,11 +211,11 @@ BuiltDocument DocumentBuilder::build(const Trial& t) {
       if (auto code = canonical_code(n))
         doc.add_boolean_term(make_term(field("drug-code").prefix, *code));
     }
-    if (names.size() > 1) out.alias_groups.push_back(std::move(names));
+    if (std::string key = alias_key(i.name); !key.empty())
+      doc.add_boolean_term(make_term(field("drug-primary").prefix, key));
     add_spelling_words(i.name, out.spelling_words);
   }
-  title_code_pairs(t.brief_title, out.alias_groups);
-  title_code_pairs(t.official_title, out.alias_groups);
+  harvest_alias_groups(t, out.alias_groups);
 
   for (const auto& o : t.primary_outcomes) {
     index_text("outcome", o.measure);

@@ -155,8 +155,15 @@ std::string now_iso() {
   return buf;
 }
 
-void add_lexicons(AliasGraph& graph, const std::vector<std::string>& files) {
-  for (const auto& e : curated_lexicon()) graph.link_group(e.names, e.provenance);
+// The lexicons a run imports, read before anything is written: a file that cannot be read
+// fails the run with the database untouched.
+struct LexiconImport {
+  StoredLexicon info;
+  std::vector<LexiconEntry> entries;
+};
+
+std::vector<LexiconImport> read_lexicons(const std::vector<std::string>& files) {
+  std::vector<LexiconImport> out;
   for (const auto& f : files) {
     LexiconLoad load;
     try {
@@ -164,19 +171,36 @@ void add_lexicons(AliasGraph& graph, const std::vector<std::string>& files) {
     } catch (const std::exception& e) {
       throw RuntimeError(e.what());
     }
-    for (const auto& e : load.entries) graph.link_group(e.names, e.provenance);
+    LexiconImport import;
+    import.info.name = std::filesystem::path(f).filename().string();
+    import.info.file = f;
+    import.info.format = load.format;
+    import.info.entries = load.entries.size();
+    import.info.skipped_lines = load.skipped_lines;
+    import.info.imported = now_iso();
+    import.entries = std::move(load.entries);
+    out.push_back(std::move(import));
   }
+  return out;
 }
 
-// Everything but documents: the alias graph (harvested + lexicons), the synonym table derived
-// from it, and the run's metadata. The caller commits.
-void finish_database(Xapian::WritableDatabase& db, AliasGraph& graph,
-                     const std::vector<std::string>& sources, const IndexOptions& options,
+// Everything but documents: imported lexicons kept, added or removed, the synonym table derived
+// from the alias evidence, and the run's metadata. The caller commits.
+void finish_database(Xapian::WritableDatabase& db, const AliasGraph& graph,
+                     const std::vector<std::string>& sources,
+                     const std::vector<LexiconImport>& lexicons, const IndexOptions& options,
                      IndexSummary& summary) {
-  add_lexicons(graph, options.lexicons);
+  for (const auto& name : options.remove_lexicons)
+    if (!remove_lexicon(db, name))
+      throw UsageError(fmt::format("no lexicon named '{}' in {} (see trialsearch stats)", name,
+                                   options.db_path));
+  for (const auto& l : lexicons) store_lexicon(db, l.info, l.entries);
   store_alias_graph(db, graph);
-  summary.synonym_keys = write_synonyms(db, graph);
-  summary.alias_links = graph.link_count();
+  AliasExpander expander(graph, lexicon_entries(db), corpus_distinct(db));
+  SynonymCounts synonyms = write_alias_lists(db, expander);
+  summary.synonym_keys = synonyms.keys;
+  summary.largest_expansion = synonyms.largest;
+  summary.alias_links = expander.accepted_links();
   summary.documents = db.get_doccount();
   JsonWriter src;
   src.begin_array();
@@ -184,7 +208,7 @@ void finish_database(Xapian::WritableDatabase& db, AliasGraph& graph,
   src.end_array();
   db.set_metadata(std::string(kMetaSchema), std::string(kSchemaVersion));
   db.set_metadata(std::string(kMetaBuilt), now_iso());
-  db.set_metadata(std::string(kMetaSources), src.str());
+  if (!sources.empty()) db.set_metadata(std::string(kMetaSources), src.str());
 }
 
 // Content hash by document id, read in one pass over the value stream.
@@ -241,8 +265,9 @@ void diff_snapshot(const Xapian::Database& before, const Xapian::Database& after
 // compared with the live generation (if any), renamed to DIR/gen-N and published: readers
 // switch with one rename() and never see it half built. A build that fails, or a snapshot
 // that could not read all of its inputs, leaves the live generation untouched.
-IndexSummary build_generation(const std::vector<std::string>& sources, const IndexOptions& options,
-                              const IndexCallbacks& callbacks) {
+IndexSummary build_generation(const std::vector<std::string>& sources,
+                              const std::vector<LexiconImport>& lexicons,
+                              const IndexOptions& options, const IndexCallbacks& callbacks) {
   namespace fs = std::filesystem;
   const auto start = Clock::now();
   const std::string& db_dir = options.db_path;
@@ -303,7 +328,9 @@ IndexSummary build_generation(const std::vector<std::string>& sources, const Ind
       summary.added = built.written;
       summary.replaced = built.duplicates;
     }
-    finish_database(db, built.aliases, sources, options, summary);
+    // Imported lexicons are the user's, not the sources': the new generation keeps them.
+    if (live) copy_lexicons(Xapian::Database((fs::path(db_dir) / *live).string()), db);
+    finish_database(db, built.aliases, sources, lexicons, options, summary);
     summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     db.set_metadata(std::string(kMetaLastRun), summary_to_json(summary));
     db.commit();
@@ -330,7 +357,8 @@ IndexSummary build_generation(const std::vector<std::string>& sources, const Ind
 // Upserts into the live database: new trials added, changed ones replaced, unchanged ones
 // skipped by content hash. Commits every options.commit_every documents, so a killed run leaves
 // the database at its last commit and the next run completes the work.
-IndexSummary update_live(const std::vector<std::string>& sources, const IndexOptions& options,
+IndexSummary update_live(const std::vector<std::string>& sources,
+                         const std::vector<LexiconImport>& lexicons, const IndexOptions& options,
                          const IndexCallbacks& callbacks) {
   const auto start = Clock::now();
   Xapian::WritableDatabase db = open_for_writing(options);
@@ -448,6 +476,7 @@ IndexSummary update_live(const std::vector<std::string>& sources, const IndexOpt
         built.spelling_words.end());
     for (const auto& w : built.spelling_words) db.add_spelling(w);
     if (++since_commit >= options.commit_every) {
+      store_alias_graph(db, graph);  // the links of exactly the documents committed
       db.commit();
       since_commit = 0;
     }
@@ -459,10 +488,20 @@ IndexSummary update_live(const std::vector<std::string>& sources, const IndexOpt
   summary.read = records;
   summary.inputs = counts.inputs;
   summary.bytes = counts.bytes;
-  finish_database(db, graph, sources, options, summary);
-  summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  db.set_metadata(std::string(kMetaLastRun), summary_to_json(summary));
+  // The documents and their links first; then lexicons, synonyms and metadata as one
+  // transaction, so that a failure there (a lexicon that cannot be stored) changes none of them.
+  store_alias_graph(db, graph);
   db.commit();
+  db.begin_transaction(false);
+  try {
+    finish_database(db, graph, sources, lexicons, options, summary);
+    summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    db.set_metadata(std::string(kMetaLastRun), summary_to_json(summary));
+    db.commit_transaction();
+  } catch (...) {
+    db.cancel_transaction();
+    throw;
+  }
   summary.generation = live_generation(options.db_path).value_or("");
   if (summary.added || summary.replaced) {
     change.time = now_iso();
@@ -483,6 +522,7 @@ IndexSummary update_live(const std::vector<std::string>& sources, const IndexOpt
 IndexSummary index_sources(const std::vector<std::string>& sources, const IndexOptions& options,
                            const IndexCallbacks& callbacks) {
   const std::string& db = options.db_path;
+  const std::vector<LexiconImport> lexicons = read_lexicons(options.lexicons);
   auto layout = layout_of(db);
   if (layout == DbLayout::Foreign)
     throw RuntimeError(fmt::format(
@@ -502,20 +542,20 @@ IndexSummary index_sources(const std::vector<std::string>& sources, const IndexO
     case DbLayout::Foreign:
       throw RuntimeError(fmt::format("{} changed while waiting for its lock: rerun", db));
     case DbLayout::Empty:
-      return build_generation(sources, options, callbacks);
+      return build_generation(sources, lexicons, options, callbacks);
     case DbLayout::Flat:
       if (options.snapshot)
         throw RuntimeError(fmt::format(
             "{} was built by an earlier trialsearch without generations: --snapshot needs a new "
             "--db (or reindex it into one)",
             db));
-      return update_live(sources, options, callbacks);
+      return update_live(sources, lexicons, options, callbacks);
     case DbLayout::Generations:
       if (!live_generation(db))
         throw RuntimeError(
             fmt::format("{}/XAPIANDB does not name a generation: rebuild with --snapshot", db));
-      return options.snapshot ? build_generation(sources, options, callbacks)
-                              : update_live(sources, options, callbacks);
+      return options.snapshot ? build_generation(sources, lexicons, options, callbacks)
+                              : update_live(sources, lexicons, options, callbacks);
   }
   return {};
 }
@@ -574,6 +614,7 @@ std::string summary_to_json(const IndexSummary& s) {
   w.key("documents").value(s.documents);
   w.key("alias_links").value(s.alias_links);
   w.key("synonym_keys").value(s.synonym_keys);
+  w.key("largest_expansion").value(s.largest_expansion);
   w.key("generation").value(s.generation);
   w.key("pruned").begin_array();
   for (const auto& g : s.pruned) w.value(g);

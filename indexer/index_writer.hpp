@@ -16,8 +16,9 @@ struct IndexOptions {
   unsigned threads = 0;              ///< document builders; 0 = one per core
   std::size_t commit_every = 10000;  ///< documents per commit
   std::vector<std::string>
-      lexicons;             ///< lexicon files to import (DrugBank CSV, Drugs@FDA, aliases.tsv)
-  double wait_seconds = 0;  ///< how long to wait for another writer's lock
+      lexicons;  ///< lexicon files to import (DrugBank CSV, Drugs@FDA, aliases.tsv)
+  std::vector<std::string> remove_lexicons;  ///< names of imported lexicons to remove
+  double wait_seconds = 0;                   ///< how long to wait for another writer's lock
   /// The sources are a complete snapshot: build a new generation, remove trials absent from
   /// it, switch readers atomically.
   bool snapshot = false;
@@ -38,10 +39,11 @@ struct IndexSummary {
   std::uint64_t bytes = 0;
   std::map<std::string, std::uint64_t> skip_reasons;  ///< reason -> count
   std::uint64_t documents = 0;                        ///< documents in the database afterwards
-  std::uint64_t alias_links = 0;                      ///< links in the alias graph afterwards
-  std::uint64_t synonym_keys = 0;                     ///< keys written to the synonym table
-  std::string generation;           ///< the live generation afterwards ("" for a flat database)
-  std::vector<std::string> pruned;  ///< generations removed after a snapshot
+  std::uint64_t alias_links = 0;        ///< harvested alias links accepted (alias_expansion.hpp)
+  std::uint64_t synonym_keys = 0;       ///< keys written to the synonym table
+  std::uint64_t largest_expansion = 0;  ///< names in the largest drug expansion written
+  std::string generation;               ///< the live generation afterwards ("" for a flat database)
+  std::vector<std::string> pruned;      ///< generations removed after a snapshot
   double seconds = 0;
 };
 

@@ -45,10 +45,9 @@ DbStats database_stats(const Xapian::Database& db, const std::string& path) {
   s.last_run_json = db.get_metadata(std::string(kMetaLastRun));
   s.by_status = counts_by_prefix(db, field("status").prefix);
   s.by_phase = counts_by_prefix(db, field("phase").prefix);
-  for (auto k = db.synonym_keys_begin(); k != db.synonym_keys_end(); ++k) ++s.synonym_keys;
-  AliasGraph graph = load_alias_graph(db);
-  s.alias_groups = graph.groups().size();
-  s.alias_links = graph.link_count();
+  s.synonym_keys = alias_list_count(db);
+  s.alias_links = load_alias_graph(db).link_count();
+  s.lexicons = stored_lexicons(db);
   s.generation = live_generation(path).value_or("");
   s.generations = generations(path);
   s.size_bytes = disk_size(
@@ -71,8 +70,24 @@ std::string stats_to_json(const DbStats& s) {
   for (const auto& [k, v] : s.by_phase) w.key(k).value(v);
   w.end_object();
   w.key("synonym_keys").value(s.synonym_keys);
-  w.key("alias_groups").value(s.alias_groups);
   w.key("alias_links").value(s.alias_links);
+  w.key("lexicons").begin_array();
+  for (const auto& l : s.lexicons)
+    w.begin_object()
+        .key("name")
+        .value(l.name)
+        .key("file")
+        .value(l.file)
+        .key("format")
+        .value(l.format)
+        .key("entries")
+        .value(l.entries)
+        .key("skipped_lines")
+        .value(l.skipped_lines)
+        .key("imported")
+        .value(l.imported)
+        .end_object();
+  w.end_array();
   w.key("size_bytes").value(s.size_bytes);
   w.key("total_size_bytes").value(s.total_size_bytes);
   w.key("generation").value(s.generation);

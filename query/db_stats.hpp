@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "indexer/synonym_table.hpp"
+
 namespace trialsearch {
 
 struct DbStats {
@@ -20,8 +22,8 @@ struct DbStats {
   std::map<std::string, std::uint64_t> by_status;
   std::map<std::string, std::uint64_t> by_phase;
   std::uint64_t synonym_keys = 0;
-  std::uint64_t alias_groups = 0;
-  std::uint64_t alias_links = 0;
+  std::uint64_t alias_links = 0;  ///< links harvested from the records
+  std::vector<StoredLexicon> lexicons;
   std::uint64_t size_bytes = 0;          ///< the live database on disk
   std::uint64_t total_size_bytes = 0;    ///< the whole folder: kept generations, change log
   std::string generation;                ///< the live generation ("" for a flat database)

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "analyzers/alias_graph.hpp"
+#include "analyzers/alias_expansion.hpp"
 #include "analyzers/cached_stemmer.hpp"
 #include "analyzers/fields.hpp"
 #include "analyzers/text_fold.hpp"
@@ -121,8 +121,11 @@ std::string describe_path(const std::vector<AliasStep>& steps) {
   return out;
 }
 
+// What each typed word expands to, for tracing a matched alias back to the word.
+using Expansions = std::vector<std::pair<std::string, std::vector<AliasReach>>>;
+
 void explain_hit(const Xapian::Enquire& enquire, Xapian::docid id,
-                 const std::vector<std::string>& words, const AliasGraph& graph, Hit& hit) {
+                 const std::vector<std::string>& words, const Expansions& expansions, Hit& hit) {
   std::map<std::string, bool> typed;
   for (const auto& w : words) typed[w] = true;
   for (auto t = enquire.get_matching_terms_begin(id); t != enquire.get_matching_terms_end(id);
@@ -139,10 +142,12 @@ void explain_hit(const Xapian::Enquire& enquire, Xapian::docid id,
           break;
         }
     if (!from_query) {
-      for (const auto& w : words) {
-        auto steps = graph.explain(w, m.word);
-        if (!steps.empty()) {
-          m.via = fmt::format("alias of {}: {}", w, describe_path(steps));
+      for (const auto& [w, reach] : expansions) {
+        auto found = std::find_if(reach.begin(), reach.end(), [&](const AliasReach& r) {
+          return r.key == m.word || stem_of(r.key) == m.word;
+        });
+        if (found != reach.end()) {
+          m.via = fmt::format("alias of {}: {}", w, describe_path(found->path));
           break;
         }
       }
@@ -175,6 +180,7 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
   std::vector<Xapian::valueno> facet_slots;  // an unknown facet is a usage error before any work
   for (const auto& name : options.facets) facet_slots.push_back(facet_slot(name));
   TrialQueryParser parser(db);
+  parser.set_alias_mode(options.aliases);
   SearchResult result;
   result.query = options.query;
   QueryTiers tiers = parser.parse_tiers(options.query, options.mode);
@@ -235,11 +241,18 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
 
   if (mset.empty() && !options.query.empty()) result.did_you_mean = parser.corrected();
 
-  std::unique_ptr<AliasGraph> graph;
+  Expansions expansions;
   std::vector<std::string> words;
   if (options.explain) {
-    graph = std::make_unique<AliasGraph>(load_alias_graph(db));
     words = split_words(parser.normalise(options.query));  // to trace synonyms to what was typed
+    AliasExpander expander = load_alias_expander(db);
+    for (std::size_t i = 0; i < words.size(); ++i)  // single words and two-word names
+      for (std::size_t n = 1; n <= 2 && i + n <= words.size(); ++n) {
+        std::string name = words[i];
+        if (n == 2) name += " " + words[i + 1];
+        auto reach = expander.expand(name, options.aliases);
+        if (!reach.empty()) expansions.emplace_back(name, std::move(reach));
+      }
   }
   HitSnippet snippet(query, kSnippetLength);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
@@ -256,7 +269,7 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
     hit.trial = trial_from_record(doc.get_data(), RecordParts::Hit);
     hit.snippet =
         snippet(snippet_source(hit.trial), options.highlight_start, options.highlight_end);
-    if (options.explain) explain_hit(enquire, *it, words, *graph, hit);
+    if (options.explain) explain_hit(enquire, *it, words, expansions, hit);
     result.hits.push_back(std::move(hit));
   }
   return result;

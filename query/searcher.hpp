@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzers/alias_expansion.hpp"
 #include "indexer/trial.hpp"
 #include "query/trial_query_parser.hpp"
 
@@ -27,6 +28,7 @@ struct SearchOptions {
   std::size_t offset = 0;
   std::vector<std::string> facets;  ///< names from kFacetNames
   bool explain = false;
+  AliasMode aliases = AliasMode::On;  ///< how far drug names expand (--aliases)
   /// Read each hit's stored record and make its snippet; false fills only Hit::trial.nct_id
   /// (from the id term), which is all `--ids` prints.
   bool records = true;

@@ -17,15 +17,18 @@
 #include "indexer/document_builder.hpp"
 #include "indexer/errors.hpp"
 #include "indexer/normalize.hpp"
+#include "indexer/synonym_table.hpp"
 
 namespace trialsearch {
 namespace {
 
+constexpr unsigned kSynonymFlags =
+    Xapian::QueryParser::FLAG_AUTO_SYNONYMS | Xapian::QueryParser::FLAG_AUTO_MULTIWORD_SYNONYMS;
+
 constexpr unsigned kParseFlags =
     Xapian::QueryParser::FLAG_BOOLEAN | Xapian::QueryParser::FLAG_PHRASE |
     Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |
-    Xapian::QueryParser::FLAG_PURE_NOT | Xapian::QueryParser::FLAG_AUTO_SYNONYMS |
-    Xapian::QueryParser::FLAG_AUTO_MULTIWORD_SYNONYMS | Xapian::QueryParser::FLAG_BOOLEAN_ANY_CASE;
+    Xapian::QueryParser::FLAG_PURE_NOT | kSynonymFlags | Xapian::QueryParser::FLAG_BOOLEAN_ANY_CASE;
 
 // Plain words are weighted field by field: QueryParser alone would merge a word's occurrences in
 // the free-text index, the summary and the eligibility criteria into one OP_SYNONYM term;
@@ -240,7 +243,9 @@ std::vector<std::string> plain_words(std::string_view s) {
 
 std::string filter_term(std::string_view field_name, std::string_view value) {
   if (field_name == "phase") return phase_terms(value).front();
-  if (field_name == "drug-name") return make_term(field(field_name).prefix, alias_key(value));
+  // whole names, keyed as the alias graph keys them
+  if (field_name == "drug-name" || field_name == "drug-primary" || field_name == "condition-name")
+    return make_term(field(field_name).prefix, alias_key(value));
   return make_term(field(field_name).prefix, filter_value(value));
 }
 
@@ -324,6 +329,38 @@ struct TrialQueryParser::Impl {
   mutable std::string last_text;
   /// The first unknown filter value of the parse in progress (FilterProcessor), else empty.
   mutable std::string filter_error;
+  AliasMode aliases = AliasMode::On;
+
+  /// Alias terms the mode leaves out of the query being parsed (alias_terms_excluded()).
+  mutable std::set<std::string> excluded_aliases;
+
+  /// `q` without the excluded alias terms in its synonym groups (Strict mode).
+  Xapian::Query without_excluded(const Xapian::Query& q) const {
+    if (excluded_aliases.empty()) return q;
+    const std::size_t n = q.get_num_subqueries();
+    if (n == 0) return q;
+    std::vector<Xapian::Query> subs;
+    bool changed = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      Xapian::Query sub = q.get_subquery(i);
+      if (q.get_type() == Xapian::Query::OP_SYNONYM && sub.get_type() == Xapian::Query::LEAF_TERM &&
+          excluded_aliases.contains(*sub.get_terms_begin())) {
+        changed = true;
+        continue;
+      }
+      Xapian::Query kept = without_excluded(sub);
+      changed |= !kept.get_description().empty() && kept.get_description() != sub.get_description();
+      subs.push_back(std::move(kept));
+    }
+    if (!changed) return q;
+    if (subs.size() == 1 && q.get_type() == Xapian::Query::OP_SYNONYM) return subs.front();
+    return Xapian::Query(q.get_type(), subs.begin(), subs.end());
+  }
+
+  /// `flags` without synonym expansion when aliases are off.
+  unsigned parse_flags(unsigned flags) const {
+    return aliases == AliasMode::Off ? flags & ~kSynonymFlags : flags;
+  }
 
   explicit Impl(const Xapian::Database& database) : db(database) {
     qp.set_database(db);
@@ -376,12 +413,12 @@ struct TrialQueryParser::Impl {
     filter_error.clear();
     Xapian::Query query;
     try {
-      query = qp.parse_query(text, kParseFlags);
+      query = qp.parse_query(text, parse_flags(kParseFlags));
     } catch (const Xapian::QueryParserError& e) {
       throw UsageError("query syntax error: " + e.get_msg());
     }
     if (!filter_error.empty()) throw UsageError(std::exchange(filter_error, {}));
-    return query;
+    return without_excluded(query);
   }
 
   Xapian::Query parse_with(const std::string& text, Xapian::Query::op default_op) const {
@@ -392,7 +429,8 @@ struct TrialQueryParser::Impl {
   Xapian::Query by_field(const std::string& text) const {
     std::vector<Xapian::Query> parts;
     try {
-      for (auto& p : field_parsers) parts.push_back(p.parse_query(text, kFieldParseFlags));
+      for (auto& p : field_parsers)
+        parts.push_back(without_excluded(p.parse_query(text, parse_flags(kFieldParseFlags))));
     } catch (const Xapian::QueryParserError& e) {
       throw UsageError("query syntax error: " + e.get_msg());
     }
@@ -403,6 +441,8 @@ struct TrialQueryParser::Impl {
 TrialQueryParser::TrialQueryParser(const Xapian::Database& db)
     : impl_(std::make_unique<Impl>(db)) {}
 TrialQueryParser::~TrialQueryParser() = default;
+
+void TrialQueryParser::set_alias_mode(AliasMode mode) { impl_->aliases = mode; }
 
 std::string TrialQueryParser::normalise(std::string_view text) const {
   std::string s = lower_except_operators(collapse_space(fold_keep_case(text)));
@@ -421,6 +461,9 @@ Xapian::Query TrialQueryParser::parse(std::string_view text, MatchMode mode) con
 QueryTiers TrialQueryParser::parse_tiers(std::string_view text, MatchMode mode) const {
   std::string s = normalise(text);
   impl_->last_text = s;
+  impl_->excluded_aliases = impl_->aliases == AliasMode::Strict
+                                ? alias_terms_excluded(impl_->db, s, AliasMode::Strict)
+                                : std::set<std::string>{};
   if (trim(s).empty()) return {Xapian::Query::MatchAll, {}, {}};
   const Xapian::Query raw_all = impl_->parse_raw(s, Xapian::Query::OP_AND);
   Xapian::Query all = relax_unpositioned_phrases(raw_all);
@@ -569,8 +612,8 @@ std::string TrialQueryParser::corrected() const {
   if (trim(impl_->last_text).empty()) return {};
   impl_->qp.set_default_op(Xapian::Query::OP_AND);
   try {
-    impl_->qp.parse_query(impl_->last_text,
-                          kParseFlags | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+    impl_->qp.parse_query(impl_->last_text, impl_->parse_flags(kParseFlags) |
+                                                Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
   } catch (const Xapian::QueryParserError&) {
     return {};
   }

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "analyzers/alias_expansion.hpp"
+
 namespace trialsearch {
 
 /// Structured filters (the search/similar flags). Values are matched like `field:value`.
@@ -53,6 +55,10 @@ class TrialQueryParser {
   ~TrialQueryParser();
   TrialQueryParser(const TrialQueryParser&) = delete;
   TrialQueryParser& operator=(const TrialQueryParser&) = delete;
+
+  /// How far drug names are expanded to their aliases (default On); Off parses without the
+  /// synonym table.
+  void set_alias_mode(AliasMode mode);
 
   /// Parses a query string (AND OR NOT, parentheses, "phrases", trailing wildcards, field:value,
   /// ranges start:2023..2025 updated:2025-01-01.. enrollment:100..500). Throws UsageError with a
