@@ -139,6 +139,61 @@ class FilterProcessor : public Xapian::FieldProcessor {
   std::string& error_;
 };
 
+// The query name of the hidden field that a quoted drug name's aliases are parsed under.
+constexpr std::string_view kDrugAliasField = "xdrugaliases";
+
+// A quoted drug name (`drug:"mycophenolate mofetil"`): QueryParser expands no phrase, so the
+// name's alias list is added beside it: its whole name and its aliases' drug-name terms.
+class DrugAliasProcessor : public Xapian::FieldProcessor {
+ public:
+  DrugAliasProcessor(const Xapian::Database& db, const AliasMode& mode) : db_(db), mode_(mode) {}
+  Xapian::Query operator()(const std::string& hex) override {
+    std::string value;  // the name arrives hex-encoded: QueryParser passes no quoted value
+    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+      value += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+    std::string key = alias_key(value);
+    std::vector<std::string> terms{make_term(field("drug-name").prefix, key)};
+    for (auto& t : alias_terms(db_, synonym_key(key), mode_, AliasScope::DrugField))
+      terms.push_back(std::move(t));
+    return Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
+  }
+
+ private:
+  const Xapian::Database& db_;
+  const AliasMode& mode_;
+};
+
+// `drug:"NAME"` -> `(drug:"NAME" OR xdrugaliases:HEX)` (DrugAliasProcessor; HEX is NAME's
+// bytes in hexadecimal), for every query name of the intervention field.
+std::string with_quoted_drug_aliases(const std::string& text) {
+  std::string out;
+  std::size_t from = 0;
+  for (std::size_t at = text.find(":\""); at != std::string::npos; at = text.find(":\"", from)) {
+    std::size_t name_start = at;
+    while (name_start > 0 && std::isalpha(static_cast<unsigned char>(text[name_start - 1])))
+      --name_start;
+    std::size_t close = text.find('"', at + 2);
+    auto spec = field_by_query_name(text.substr(name_start, at - name_start));
+    bool word_start =
+        name_start == 0 || !std::isalnum(static_cast<unsigned char>(text[name_start - 1]));
+    if (close == std::string::npos || close == at + 2 || !spec || spec->name != "intervention" ||
+        !word_start) {
+      out.append(text, from, at + 2 - from);
+      from = at + 2;
+      continue;
+    }
+    std::string quoted = text.substr(at + 1, close - at);  // "NAME"
+    std::string hex;
+    for (unsigned char c : quoted.substr(1, quoted.size() - 2)) hex += fmt::format("{:02x}", c);
+    out.append(text, from, name_start - from);
+    out += "(" + text.substr(name_start, at - name_start) + ":" + quoted + " OR " +
+           std::string(kDrugAliasField) + ":" + hex + ")";
+    from = close + 1;
+  }
+  out.append(text, from, std::string::npos);
+  return out;
+}
+
 // id:/nct: an NCT id finds that trial; anything else searches the other ids as a phrase.
 class IdProcessor : public Xapian::FieldProcessor {
  public:
@@ -397,6 +452,7 @@ struct TrialQueryParser::Impl {
         names.remove_prefix(sp + 1);
       }
     }
+    qp.add_prefix(std::string(kDrugAliasField), (new DrugAliasProcessor(db, aliases))->release());
     qp.add_prefix("", "");
     for (auto name : kDefaultSearchFields) qp.add_prefix("", std::string(field(name).prefix));
     qp.add_rangeprocessor((new DateRangeProcessor(kSlotStartDate, "start"))->release());
@@ -461,6 +517,7 @@ Xapian::Query TrialQueryParser::parse(std::string_view text, MatchMode mode) con
 QueryTiers TrialQueryParser::parse_tiers(std::string_view text, MatchMode mode) const {
   std::string s = normalise(text);
   impl_->last_text = s;
+  if (impl_->aliases != AliasMode::Off) s = with_quoted_drug_aliases(s);
   impl_->excluded_aliases = impl_->aliases == AliasMode::Strict
                                 ? alias_terms_excluded(impl_->db, s, AliasMode::Strict)
                                 : std::set<std::string>{};

@@ -168,6 +168,28 @@ TEST_CASE("brand and generic names find each other", "[e2e][search]") {
   CHECK(contains(saphnelo, "NCT09900005"));
 }
 
+TEST_CASE("--aliases on|strict|off: how far a drug name reaches", "[e2e][search][aliases]") {
+  // Benlysta = belimumab is a curated lexicon entry: on and strict; off finds the name only
+  CHECK(contains(search_ids({"Benlysta", "--aliases", "strict"}), "NCT05585671"));
+  CHECK(contains(search_ids({"Benlysta", "--aliases", "on"}), "NCT05585671"));
+  CHECK(!contains(search_ids({"Benlysta", "--aliases", "off"}), "NCT05585671"));
+  // CC-97540 = BMS-986353: two codes one record names together, strict too
+  CHECK(contains(search_ids({"BMS-986353", "--aliases", "strict"}), "NCT05869955"));
+  auto r = run_cli({"search", "--db", corpus_db(), "--aliases", "sometimes", "lupus"});
+  CHECK(r.exit_code == 2);
+}
+
+TEST_CASE("placebo, controls and stopwords have no aliases", "[e2e][aliases]") {
+  for (const char* name : {"placebo", "and", "control", "standard of care"}) {
+    auto r = run_cli({"aliases", "--db", corpus_db(), "--json", name});
+    INFO(name << ": " << r.out);
+    REQUIRE(r.exit_code == 0);
+    simdjson::dom::parser parser;
+    auto doc = parser.parse(r.out);
+    CHECK(doc["aliases"].get_array().size() == 0);
+  }
+}
+
 TEST_CASE("accents fold: Wurzburg finds Würzburg, Sao Paulo finds São Paulo", "[e2e][search]") {
   CHECK(search_ids({"Wurzburg"}) == search_ids({"Würzburg"}));
   CHECK(!search_ids({"Wurzburg"}).empty());
