@@ -15,6 +15,7 @@
 #include "indexer/errors.hpp"
 #include "indexer/json_writer.hpp"
 #include "indexer/normalize.hpp"
+#include "indexer/synonym_table.hpp"
 #include "indexer/trial_codec.hpp"
 #include "query/record_lookup.hpp"
 #include "query/searcher.hpp"
@@ -146,6 +147,39 @@ std::string shown_word(const std::string& term, const std::map<std::string, std:
   return it == spelled.end() ? word : it->second;
 }
 
+// A drug and its aliases are one concept: the drug-name, drug-code and one-word intervention
+// terms of names that the database's alias lists join. Returns, for each term of `terms`, the
+// index of its concept's first term (itself when it stands alone).
+std::vector<std::size_t> drug_concepts(const Xapian::Database& db,
+                                       const std::vector<std::string>& terms) {
+  std::vector<std::size_t> parent(terms.size());
+  for (std::size_t i = 0; i < terms.size(); ++i) parent[i] = i;
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < terms.size(); ++i) index.emplace(terms[i], i);
+  auto find = [&](std::size_t i) {
+    while (parent[i] != i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  auto join = [&](std::size_t i, const std::string& other) {
+    auto it = index.find(other);
+    if (it == index.end()) return;
+    std::size_t a = find(i), b = find(it->second);
+    if (a != b) parent[std::max(a, b)] = std::min(a, b);
+  };
+  const std::string_view drug_name = field("drug-name").prefix;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    if (!terms[i].starts_with(drug_name)) continue;
+    std::string key = terms[i].substr(drug_name.size());
+    join(i, make_term(field("drug-code").prefix, key));
+    if (key.find(' ') == std::string::npos)
+      join(i, make_term(field("intervention").prefix, stem_of(key)));
+    for (const auto& t : alias_terms(db, synonym_key(key), AliasMode::On, AliasScope::DrugField))
+      join(i, t);
+  }
+  for (std::size_t i = 0; i < terms.size(); ++i) parent[i] = find(i);
+  return parent;
+}
+
 }  // namespace
 
 std::string similarity_group(std::string_view term) {
@@ -182,17 +216,41 @@ SimilarResult find_similar(const Xapian::Database& db, const SimilarOptions& opt
   // Words are shown (terms, --explain) only with records: --ids skips decoding the sources.
   const auto spelled = options.explain || options.records ? spellings_of(db, source_docids)
                                                           : std::map<std::string, std::string>{};
-  std::vector<Xapian::Query> weighted;
-  std::map<std::string, double> weight_of;
-  for (auto it = eset.begin(); it != eset.end(); ++it) {
+  std::vector<std::string> eset_terms(eset.begin(), eset.end());
+  const std::vector<std::size_t> concept_of = drug_concepts(db, eset_terms);
+  // Each concept once: its terms as one synonym, weighed as its best term.
+  std::map<std::size_t, std::vector<std::string>> members;
+  std::map<std::size_t, double> concept_weight;
+  std::map<std::string, std::size_t> concept_by_term;
+  std::size_t i = 0;
+  for (auto it = eset.begin(); it != eset.end(); ++it, ++i) {
     SharedTerm t;
     t.term = *it;
     t.group = similarity_group(t.term);
     t.word = shown_word(t.term, spelled);
     t.weight = it.get_weight() * group_weight(t.group);
-    weight_of[t.term] = t.weight;
-    weighted.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(t.term), t.weight);
-    result.terms.push_back(std::move(t));
+    const std::size_t c = concept_of[i];
+    members[c].push_back(t.term);
+    concept_weight[c] = std::max(concept_weight[c], t.weight);
+    concept_by_term[t.term] = c;
+    if (c == i) {
+      result.terms.push_back(std::move(t));
+    } else {  // shown once, with its other names
+      auto head = std::find_if(result.terms.begin(), result.terms.end(),
+                               [&](const SharedTerm& x) { return x.term == eset_terms[c]; });
+      if (head != result.terms.end() && head->word.find(t.word) == std::string::npos)
+        head->word += " = " + t.word;
+    }
+  }
+  for (auto& t : result.terms) t.weight = concept_weight[concept_by_term[t.term]];
+  std::vector<Xapian::Query> weighted;
+  std::map<std::string, double> weight_of;
+  for (const auto& [c, terms] : members) {
+    Xapian::Query q = terms.size() == 1
+                          ? Xapian::Query(terms.front())
+                          : Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
+    weighted.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, q, concept_weight[c]);
+    for (const auto& t : terms) weight_of[t] = concept_weight[c];
   }
   std::sort(result.terms.begin(), result.terms.end(),
             [](const SharedTerm& a, const SharedTerm& b) { return a.weight > b.weight; });
@@ -218,8 +276,11 @@ SimilarResult find_similar(const Xapian::Database& db, const SimilarOptions& opt
       hit.trial = trial_from_record(doc.get_data());
     }
     if (options.explain) {
+      std::set<std::size_t> concepts_shown;
       for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it);
            ++t) {
+        auto c = concept_by_term.find(*t);
+        if (c != concept_by_term.end() && !concepts_shown.insert(c->second).second) continue;
         SharedTerm s;
         s.term = *t;
         s.group = similarity_group(s.term);
