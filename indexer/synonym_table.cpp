@@ -275,9 +275,13 @@ SynonymCounts write_alias_lists(Xapian::WritableDatabase& db, const AliasExpande
     std::string key = synonym_key(member);
     if (key.empty() || key.size() > kMaxSynonymKeyBytes) continue;
     std::string list;
+    // An abbreviation typed alone finds the conditions it stands for; a condition's whole name
+    // in free text is left to its words (a multi-word synonym would weigh them as one term:
+    // SIGIR 2016's "Systemic Lupus Erythematosus" fell from 1.0 to 0.90 nDCG@10).
+    const bool one_word = key.find(' ') == std::string::npos;
     for (const auto& other : expander.expand_condition(member))
       if (std::string t = make_term(field("condition-name").prefix, other); db.term_exists(t)) {
-        add_line(list, 's', AliasScope::Text, t);
+        if (one_word) add_line(list, 's', AliasScope::Text, t);
         add_line(list, 's', AliasScope::ConditionField, t);
       }
     if (list.empty()) continue;
