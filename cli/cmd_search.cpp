@@ -49,11 +49,14 @@ void print_human(const SearchResult& r, const SearchOptions& o) {
   if (o.explain) fmt::print("parsed: {}\n", safe(r.parsed));
   if (r.total == 0) {
     fmt::print("No trials match.\n");
-  } else if (r.hits.empty()) {
-    fmt::print("{}{} trials match\n", r.total_exact ? "" : "about ", r.total);
   } else {
-    fmt::print("{}{} trials match (showing {}-{})\n", r.total_exact ? "" : "about ", r.total,
-               o.offset + 1, o.offset + r.hits.size());
+    std::string count = fmt::format("{}{} {}", r.total_exact ? "" : "about ", r.total,
+                                    r.total == 1 ? "trial matches" : "trials match");
+    if (r.hits.empty())
+      fmt::print("{}{}\n", count,
+                 o.limit > 0 && o.offset > 0 ? fmt::format(" (none after {})", o.offset) : "");
+    else
+      fmt::print("{} (showing {}-{})\n", count, r.hits.front().rank, r.hits.back().rank);
   }
   for (const auto& h : r.hits) {
     const Trial& t = h.trial;

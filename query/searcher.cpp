@@ -23,6 +23,8 @@ namespace {
 
 constexpr std::size_t kSnippetLength = 200;
 constexpr std::size_t kSnippetSourceLimit = 6000;
+// Matches counted exactly, beyond which a count is Xapian's estimate ("about N").
+constexpr Xapian::doccount kExactCountLimit = 1'000'000;
 
 // The document ids of every match.
 class MatchIds : public Xapian::MatchSpy {
@@ -65,6 +67,25 @@ std::vector<FacetCount> count_facet(const Xapian::Database& db, Xapian::valueno 
   std::stable_sort(out.begin(), out.end(),
                    [](const FacetCount& a, const FacetCount& b) { return a.count > b.count; });
   return out;
+}
+
+// How many trials `query` matches: exact up to `check_at_least` matches (Xapian counts every
+// match it visits), an estimate above. Unweighted (BoolWeight): nothing is scored, the posting
+// lists are only walked. `spy`, when given, sees every match.
+struct MatchCount {
+  std::uint64_t total = 0;
+  bool exact = false;
+};
+MatchCount count_matches(const Xapian::Database& db, const Xapian::Query& query,
+                         Xapian::doccount check_at_least, Xapian::MatchSpy* spy = nullptr) {
+  Xapian::Enquire counting(db);
+  counting.set_weighting_scheme(Xapian::BoolWeight());
+  counting.set_query(query);
+  if (spy) counting.add_matchspy(spy);
+  Xapian::MSet all = counting.get_mset(0, 0, check_at_least);
+  counting.clear_matchspies();
+  return {all.get_matches_estimated(),
+          all.get_matches_lower_bound() == all.get_matches_upper_bound()};
 }
 
 Xapian::valueno facet_slot(std::string_view name) {
@@ -199,41 +220,44 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
     Xapian::MSet bound = rest.get_mset(0, 0);
     enquire.set_query(filtered(tiers.top));
     mset = enquire.get_mset(options.offset, options.limit);
-    if (mset.size() == options.limit &&
-        mset[mset.size() - 1].get_weight() > bound.get_max_possible()) {
-      done = true;
-      result.total = bound.get_matches_estimated();
-      result.total_exact = bound.get_matches_lower_bound() == bound.get_matches_upper_bound();
-    }
+    done = mset.size() == options.limit &&
+           mset[mset.size() - 1].get_weight() > bound.get_max_possible();
   }
   if (!done) {
     enquire.set_query(query);
     if (auto slot = sort_slot(options.sort); slot != Xapian::BAD_VALUENO)
       enquire.set_sort_by_value_then_relevance(slot, true);
     mset = enquire.get_mset(options.offset, options.limit);
-    result.total = mset.get_matches_estimated();
-    result.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+  }
+  // The count: a second, unweighted pass over the whole match set, so that it neither depends
+  // on the page asked for (a ranked pass stops early, and its estimate moves with --limit) nor
+  // on which tier filled the page. Exact up to kExactCountLimit matches (BENCHMARKS.md, "exact
+  // counts"); facets need every match, so with them it is always exact.
+  const Xapian::doccount check =
+      options.facets.empty() ? std::min<Xapian::doccount>(db.get_doccount(), kExactCountLimit)
+                             : db.get_doccount();
+  MatchIds matches;
+  MatchCount count = count_matches(db, query, check, options.facets.empty() ? nullptr : &matches);
+  result.total = count.total;
+  result.total_exact = count.exact;
+  // An estimate is never below what the page shows.
+  const std::uint64_t shown = options.offset + mset.size();
+  if (!mset.empty() && result.total < shown) {
+    result.total = shown;
+    result.total_exact = false;
   }
   if (!options.facets.empty()) {
-    // Facets count the whole match set: a second pass lists every match, unweighted
-    // (BoolWeight: nothing is scored), while the ranked pass above stays free to stop early.
-    // At 600k, "cancer" with two facets: 112 ms as one scored pass reading each match's slots.
-    MatchIds matches;
-    Xapian::Enquire counting(db);
-    counting.set_weighting_scheme(Xapian::BoolWeight());
-    counting.set_query(query);
-    counting.add_matchspy(&matches);
-    Xapian::MSet all = counting.get_mset(0, 0, db.get_doccount());
-    counting.clear_matchspies();
-    result.total = all.get_matches_estimated();
-    result.total_exact = all.get_matches_lower_bound() == all.get_matches_upper_bound();
+    // Facets count the whole match set: the counting pass lists every match, while the ranked
+    // pass above stays free to stop early. At 600k, "cancer" with two facets: 112 ms as one
+    // scored pass reading each match's slots.
     if (!std::is_sorted(matches.ids.begin(), matches.ids.end()))
       std::sort(matches.ids.begin(), matches.ids.end());
     for (std::size_t i = 0; i < options.facets.size(); ++i)
       result.facets.push_back({options.facets[i], count_facet(db, facet_slots[i], matches.ids)});
   }
 
-  if (mset.empty() && !options.query.empty()) result.did_you_mean = parser.corrected();
+  // "Did you mean" only when nothing matched (not merely when the page is empty: --limit 0).
+  if (result.total == 0 && !options.query.empty()) result.did_you_mean = parser.corrected();
 
   std::unique_ptr<AliasGraph> graph;
   std::vector<std::string> words;
@@ -244,7 +268,7 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
   HitSnippet snippet(query, kSnippetLength);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     Hit hit;
-    hit.rank = options.offset + it.get_rank() + 1;
+    hit.rank = it.get_rank() + 1;  // get_rank() counts from the whole result set's start
     hit.weight = it.get_weight();
     hit.percent = it.get_percent();
     Xapian::Document doc = it.get_document();
