@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "analyzers/fields.hpp"
 #include "cli/commands.hpp"
 #include "cli/terminal.hpp"
 #include "indexer/db_path.hpp"
@@ -130,7 +131,9 @@ void add_filter_options(CLI::App& sub, SearchFilters& f) {
   sub.add_option("--type", f.type, "only these study types (interventional, observational...)")
       ->delimiter(',')
       ->allow_extra_args(false);
-  sub.add_option("--country", f.country, "only trials with a site in these countries")
+  sub.add_option("--country", f.country,
+                 "only trials with a site in these countries (names or ISO 3166 codes: germany, "
+                 "DE, USA, UK)")
       ->delimiter(',')
       ->allow_extra_args(false);
   sub.add_option("--sex", f.sex, "only trials open to this sex (female, male)")
@@ -138,6 +141,16 @@ void add_filter_options(CLI::App& sub, SearchFilters& f) {
       ->allow_extra_args(false);
   sub.add_option("--age", f.age_years, "only trials whose age limits include AGE years")
       ->check(CLI::Range(0, 150));
+  sub.add_option("--age-group", f.age_group,
+                 "only trials open to these age groups (child, adult, older-adult)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  sub.add_option("--funder-type", f.sponsor_class,
+                 "only trials whose lead sponsor is of these types (nih, fed, industry, other...)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  sub.add_option("--results", f.results, "only trials with results posted (yes) or without (no)")
+      ->check(CLI::IsMember({"yes", "no"}));
   sub.add_flag("--healthy", f.healthy, "only trials accepting healthy volunteers");
   sub.add_option("--since", f.since, "only trials updated on or after DATE (YYYY[-MM[-DD]])");
 }
@@ -148,9 +161,9 @@ void setup_search(CLI::App& app, int& exit_code) {
       "search", "Ranked keyword search (AND OR NOT, \"phrases\", field:value, ranges)");
   add_db_option(*sub, o->db);
   sub->add_option("query", o->words,
-                  "query words; field prefixes: title: cond: drug: sponsor: site: city: "
-                  "country: keyword: mesh: outcome: id: status: phase: type: sex:; "
-                  "ranges: start:2023..2025 updated:2025-01-01.. enrollment:100..500");
+                  "query words: AND OR NOT, (parentheses), \"phrases\", belim*, field:value "
+                  "and ranges (below)");
+  sub->footer(query_fields_help());
   add_filter_options(*sub, o->search.filters);
   sub->add_option("--sort", o->sort,
                   "relevance (default), start, updated or enrollment (newest/largest first)")

@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <optional>
 #include <set>
 #include <utility>
@@ -11,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "analyzers/alias_graph.hpp"
+#include "analyzers/countries.hpp"
 #include "analyzers/drug_codes.hpp"
 #include "analyzers/fields.hpp"
 #include "analyzers/text_fold.hpp"
@@ -90,6 +92,27 @@ std::optional<std::vector<std::string>> closed_values(std::string_view field_nam
   return std::nullopt;
 }
 
+// country:VALUE: a country of the ISO 3166 table by name or code, as any of the names records
+// give it ("Czechia", "Czech Republic"); else a country the database has under that name; else
+// an error, as for a misspelt status.
+Xapian::Query country_query(const Xapian::Database& db, std::string_view value,
+                            std::string& error) {
+  const std::string_view prefix = field("country").prefix;
+  if (const Country* c = find_country(value)) {
+    std::vector<Xapian::Query> names;
+    for (const auto& name : country_spellings(*c))
+      names.emplace_back(make_term(prefix, filter_value(name)));
+    return names.size() == 1 ? names.front()
+                             : Xapian::Query(Xapian::Query::OP_OR, names.begin(), names.end());
+  }
+  std::string term = make_term(prefix, filter_value(value));
+  if (db.term_exists(term)) return Xapian::Query(term);
+  error = fmt::format(
+      "unknown country '{}' (a country's name or ISO 3166 code: germany, DE, DEU, USA, UK)",
+      trim(value));
+  return Xapian::Query::MatchNothing;
+}
+
 // The filter terms of `field:value`. A value a closed field cannot hold (and the database does
 // not have either) sets `error`, naming the values it can: a usage error, not a silent zero hits.
 std::vector<std::string> checked_filter_terms(const Xapian::Database& db,
@@ -112,6 +135,17 @@ std::vector<std::string> checked_filter_terms(const Xapian::Database& db,
   return terms;
 }
 
+// The filter query of `field:value` (all of its terms: "1/2" is phase 1 and phase 2), or
+// MatchNothing with `error` set.
+Xapian::Query checked_filter_query(const Xapian::Database& db, std::string_view field_name,
+                                   std::string_view value, std::string& error) {
+  if (field_name == "country") return country_query(db, value, error);
+  auto terms = checked_filter_terms(db, field_name, value, error);
+  if (!error.empty()) return Xapian::Query::MatchNothing;
+  if (terms.size() == 1) return Xapian::Query(terms.front());
+  return Xapian::Query(Xapian::Query::OP_AND, terms.begin(), terms.end());
+}
+
 // field:value for boolean filter fields, normalised exactly as the indexer does. An unknown
 // value is left in `error` for the caller to raise once parse_query() has returned: an exception
 // thrown through Xapian 1.4's QueryParser from a FieldProcessor leaks the parser's state.
@@ -121,13 +155,9 @@ class FilterProcessor : public Xapian::FieldProcessor {
       : db_(db), field_name_(std::move(field_name)), error_(error) {}
   Xapian::Query operator()(const std::string& value) override {
     std::string error;
-    auto terms = checked_filter_terms(db_, field_name_, value, error);
-    if (!error.empty()) {
-      if (error_.empty()) error_ = std::move(error);
-      return Xapian::Query::MatchNothing;
-    }
-    if (terms.size() == 1) return Xapian::Query(terms.front());
-    return Xapian::Query(Xapian::Query::OP_AND, terms.begin(), terms.end());
+    Xapian::Query q = checked_filter_query(db_, field_name_, value, error);
+    if (!error.empty() && error_.empty()) error_ = std::move(error);
+    return q;
   }
 
  private:
@@ -165,13 +195,16 @@ class IdProcessor : public Xapian::FieldProcessor {
 class DateRangeProcessor : public Xapian::RangeProcessor {
  public:
   DateRangeProcessor(Xapian::valueno value_slot, const std::string& name)
-      : Xapian::RangeProcessor(value_slot, name + ":") {}
+      : Xapian::RangeProcessor(value_slot, name + ":"), name_(name + ":") {}
   Xapian::Query operator()(const std::string& begin, const std::string& end) override {
     auto lo = bound(begin, false);
     auto hi = bound(end, true);
     if ((!begin.empty() && !lo) || (!end.empty() && !hi))
       throw Xapian::QueryParserError("date range wants YYYY, YYYY-MM or YYYY-MM-DD: " + begin +
                                      ".." + end);
+    if (lo && hi && *lo > *hi)
+      throw Xapian::QueryParserError("empty range " + name_ + begin + ".." + end +
+                                     ": its start is after its end");
     if (lo && hi)
       return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, Xapian::sortable_serialise(*lo),
                            Xapian::sortable_serialise(*hi));
@@ -189,6 +222,31 @@ class DateRangeProcessor : public Xapian::RangeProcessor {
     if (upper && iso.size() == 7) return *n + 30;    // YYYYMM01 -> YYYYMM31
     return n;
   }
+
+ private:
+  std::string name_;
+};
+
+// enrollment:100..500; an empty range (500..100) is refused.
+class NumberRangeProcessor : public Xapian::NumberRangeProcessor {
+ public:
+  NumberRangeProcessor(Xapian::valueno value_slot, const std::string& name)
+      : Xapian::NumberRangeProcessor(value_slot, name + ":"), name_(name + ":") {}
+  Xapian::Query operator()(const std::string& begin, const std::string& end) override {
+    char* stop = nullptr;
+    if (!begin.empty() && !end.empty()) {
+      double lo = std::strtod(begin.c_str(), &stop);
+      bool lo_ok = stop && *stop == '\0';
+      double hi = std::strtod(end.c_str(), &stop);
+      if (lo_ok && stop && *stop == '\0' && lo > hi)
+        throw Xapian::QueryParserError("empty range " + name_ + begin + ".." + end +
+                                       ": its start is after its end");
+    }
+    return Xapian::NumberRangeProcessor::operator()(begin, end);
+  }
+
+ private:
+  std::string name_;
 };
 
 bool is_operator_word(std::string_view w) {
@@ -234,6 +292,103 @@ std::vector<std::string> plain_words(std::string_view s) {
   for (const auto& w : words)
     if (is_operator_word(w)) return {};
   return words;
+}
+
+// Edit distance of two short names (a misspelt field name's nearest known one).
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// Refuses what QueryParser would otherwise read silently as something else: a name before a
+// colon that is no field (`sponser:Pfizer` would be the words "sponser" and "pfizer", matching
+// nearly nothing) and unbalanced parentheses (`title:(unclosed` would be closed at the end).
+// A colon followed by a space, or after digits ("10:30"), is text. Throws UsageError.
+void check_syntax(std::string_view s) {
+  bool in_quote = false;
+  int depth = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '"') {
+      in_quote = !in_quote;
+      continue;
+    }
+    if (in_quote) continue;
+    if (c == '(') ++depth;
+    if (c == ')' && --depth < 0)
+      throw UsageError("query syntax error: ')' closes no '(' (quote it to search for it)");
+    const bool at_start =
+        i == 0 || s[i - 1] == ' ' || s[i - 1] == '(' || s[i - 1] == '+' || s[i - 1] == '-';
+    if (!at_start || !std::islower(static_cast<unsigned char>(c))) continue;
+    std::size_t end = i;
+    while (end < s.size() && std::islower(static_cast<unsigned char>(s[end]))) ++end;
+    if (end + 1 >= s.size() || s[end] != ':' || s[end + 1] == ' ') continue;
+    std::string_view name = s.substr(i, end - i);
+    if (is_query_field_name(name)) continue;
+    std::string nearest;
+    std::size_t best = 3;
+    const std::string all_names = query_field_names();
+    std::string_view names_left = all_names;
+    while (!names_left.empty()) {
+      auto sp = std::min(names_left.find(' '), names_left.size());
+      std::string_view known = names_left.substr(0, sp);
+      if (auto d = edit_distance(name, known); d < best) {
+        best = d;
+        nearest = std::string(known);
+      }
+      names_left.remove_prefix(std::min(sp + 1, names_left.size()));
+    }
+    throw UsageError(fmt::format(
+        "unknown field '{}:'{} (fields: {}; `trialsearch search --help` says what each holds; "
+        "a space after the colon searches the words)",
+        name, nearest.empty() ? "" : fmt::format(", did you mean '{}:'?", nearest), all_names));
+  }
+  if (depth > 0) throw UsageError("query syntax error: a '(' is never closed");
+}
+
+// A pasted web address: a trial's page (https://clinicaltrials.gov/study/NCT05869955, or the
+// legacy .../ct2/show/NCT05869955) becomes its NCT id; any other address its words.
+std::string replace_urls(std::string_view text) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto rest = text.substr(i);
+    auto at = std::min(
+        {rest.find("http://"), rest.find("https://"), rest.find("HTTP://"), rest.find("HTTPS://")});
+    if (at == std::string_view::npos || (at > 0 && rest[at - 1] != ' ' && rest[at - 1] != '(')) {
+      auto stop = at == std::string_view::npos ? rest.size() : at + 1;
+      out += rest.substr(0, stop);
+      i += stop;
+      continue;
+    }
+    out += rest.substr(0, at);
+    auto end = std::min(rest.find_first_of(" )", at), rest.size());
+    std::string_view url = rest.substr(at, end - at);
+    std::string id;
+    for (std::size_t k = 0; k + 11 <= url.size() && id.empty(); ++k)
+      if (is_nct_id(url.substr(k, 11)) &&
+          (k + 11 == url.size() || !std::isdigit(static_cast<unsigned char>(url[k + 11]))))
+        id = url.substr(k, 11);
+    if (!id.empty()) {
+      for (char& ch : id) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      out += id;
+    } else {
+      for (char ch : url.substr(url.find("//") + 2))
+        out += std::isalnum(static_cast<unsigned char>(ch)) ? ch : ' ';
+    }
+    i += end;
+  }
+  return out;
 }
 
 }  // namespace
@@ -362,12 +517,13 @@ struct TrialQueryParser::Impl {
     }
     qp.add_prefix("", "");
     for (auto name : kDefaultSearchFields) qp.add_prefix("", std::string(field(name).prefix));
-    qp.add_rangeprocessor((new DateRangeProcessor(kSlotStartDate, "start"))->release());
-    qp.add_rangeprocessor((new DateRangeProcessor(kSlotCompletionDate, "completion"))->release());
-    qp.add_rangeprocessor((new DateRangeProcessor(kSlotFirstPosted, "posted"))->release());
-    qp.add_rangeprocessor((new DateRangeProcessor(kSlotLastUpdate, "updated"))->release());
-    qp.add_rangeprocessor(
-        (new Xapian::NumberRangeProcessor(kSlotEnrollment, "enrollment:"))->release());
+    for (const auto& r : kRanges) {
+      std::string name(r.name);
+      if (r.kind == RangeKind::Date)
+        qp.add_rangeprocessor((new DateRangeProcessor(r.slot, name))->release());
+      else
+        qp.add_rangeprocessor((new NumberRangeProcessor(r.slot, name))->release());
+    }
   }
 
   /// The query as QueryParser gives it, quoted phrases in unpositioned fields left as they are.
@@ -405,7 +561,8 @@ TrialQueryParser::TrialQueryParser(const Xapian::Database& db)
 TrialQueryParser::~TrialQueryParser() = default;
 
 std::string TrialQueryParser::normalise(std::string_view text) const {
-  std::string s = lower_except_operators(collapse_space(fold_keep_case(text)));
+  std::string s =
+      lower_except_operators(collapse_space(replace_urls(collapse_space(fold_keep_case(text)))));
   auto codes = find_codes(s, CodeContext::Query);
   for (auto it = codes.rbegin(); it != codes.rend(); ++it) {
     if (it->spaced && !impl_->db.term_exists(impl_->stemmer(it->canonical))) continue;
@@ -422,6 +579,7 @@ QueryTiers TrialQueryParser::parse_tiers(std::string_view text, MatchMode mode) 
   std::string s = normalise(text);
   impl_->last_text = s;
   if (trim(s).empty()) return {Xapian::Query::MatchAll, {}, {}};
+  check_syntax(s);
   const Xapian::Query raw_all = impl_->parse_raw(s, Xapian::Query::OP_AND);
   Xapian::Query all = relax_unpositioned_phrases(raw_all);
   QueryTiers tiers{all, {}, {}};
@@ -525,19 +683,31 @@ Xapian::Query TrialQueryParser::filter(const SearchFilters& f) const {
     std::vector<Xapian::Query> alternatives;
     for (const auto& v : values) {
       std::string error;
-      auto terms = checked_filter_terms(impl_->db, field_name, v, error);
+      alternatives.push_back(checked_filter_query(impl_->db, field_name, v, error));
       if (!error.empty()) throw UsageError(error);
-      if (terms.size() == 1)
-        alternatives.emplace_back(terms.front());
-      else
-        alternatives.emplace_back(Xapian::Query::OP_AND, terms.begin(), terms.end());
     }
     parts.emplace_back(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
   };
   any_of("status", f.status);
   any_of("phase", f.phase);
   any_of("type", f.type);
-  any_of("country", f.country);
+  // --country splits at commas: "Korea, Republic of" comes back as two values, joined again
+  std::vector<std::string> countries;
+  for (std::size_t i = 0; i < f.country.size(); ++i) {
+    if (i + 1 < f.country.size()) {
+      std::string joined = f.country[i] + ", " + std::string(trim(f.country[i + 1]));
+      if (find_country(joined)) {
+        countries.push_back(std::move(joined));
+        ++i;
+        continue;
+      }
+    }
+    countries.push_back(f.country[i]);
+  }
+  any_of("country", countries);
+  any_of("age-group", f.age_group);
+  any_of("sponsor-class", f.sponsor_class);
+  if (!f.results.empty()) any_of("has-results", {f.results});
   if (!f.sex.empty()) {
     std::vector<std::string> sexes = f.sex;
     sexes.emplace_back("all");

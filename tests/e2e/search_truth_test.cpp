@@ -9,6 +9,7 @@
 #include <fstream>
 #include <set>
 
+#include "analyzers/fields.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace trialsearch;
@@ -142,4 +143,151 @@ TEST_CASE("one match is \"1 trial matches\"", "[e2e][counts]") {
   Page p = search_page(generated_db(), {"\"lupus arthritis 7\""});
   REQUIRE(p.total == 1);
   CHECK(r.out.find("1 trial matches (showing 1-1)") != std::string::npos);
+}
+
+namespace {
+
+// The bundled corpus (the lupus-area records and the seeds).
+const std::string& corpus_db() {
+  static test::TempDir dir;
+  static std::string db = [] {
+    std::string path = (dir.path() / "db").string();
+    auto r = run_cli({"index", "--db", path, test::corpus_dir().string()});
+    REQUIRE(r.exit_code == 0);
+    return path;
+  }();
+  return db;
+}
+
+std::vector<std::string> ids_of(const std::string& db, std::vector<std::string> args) {
+  return search_page(db,
+                     [&] {
+                       args.insert(args.begin(), {"--limit", "1000"});
+                       return args;
+                     }())
+      .ids;
+}
+
+std::size_t lines(const std::string& text) { return std::count(text.begin(), text.end(), '\n'); }
+
+}  // namespace
+
+TEST_CASE("a name before a colon that is no field is refused, naming the fields", "[e2e][query]") {
+  for (const std::string q : {"sponser:Pfizer", "lupus class:industry"}) {
+    INFO(q);
+    auto r = run_cli({"search", "--db", corpus_db(), q});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("unknown field") != std::string::npos);
+    CHECK(r.err.find("sponsor") != std::string::npos);
+    CHECK(r.err.find("cond") != std::string::npos);
+    CHECK(lines(r.err) == 1);
+  }
+  auto near = run_cli({"search", "--db", corpus_db(), "sponser:Pfizer"});
+  CHECK(near.err.find("did you mean 'sponsor:'") != std::string::npos);
+  // a colon in ordinary text is text
+  for (const std::string q : {"lupus visit at 10:30", "lupus: kidney", "NCT05869955:"}) {
+    INFO(q);
+    CHECK(run_cli({"search", "--db", corpus_db(), "--ids", q}).exit_code == 0);
+  }
+  // a pasted trial page finds that trial, first
+  for (const std::string url : {"https://clinicaltrials.gov/study/NCT05869955",
+                                "https://clinicaltrials.gov/ct2/show/NCT05869955?term=lupus"}) {
+    INFO(url);
+    auto ids = ids_of(corpus_db(), {url});
+    REQUIRE(!ids.empty());
+    CHECK(ids.front() == "NCT05869955");
+  }
+}
+
+TEST_CASE("unbalanced parentheses and empty ranges are refused", "[e2e][query]") {
+  for (const std::string q : {"title:(unclosed", "(lupus OR belimumab", "lupus)",
+                              "start:2025..2023", "enrollment:500..100"}) {
+    INFO(q);
+    auto r = run_cli({"search", "--db", corpus_db(), q});
+    CHECK(r.exit_code == 2);
+    CHECK(lines(r.err) == 1);
+  }
+  CHECK(run_cli({"search", "--db", corpus_db(), "start:2023..2025"}).exit_code == 0);
+  CHECK(run_cli({"search", "--db", corpus_db(), "title:(lupus OR sclerosis)"}).exit_code == 0);
+  CHECK(run_cli({"search", "--db", corpus_db(), "\"lupus)\""}).exit_code == 0);
+}
+
+TEST_CASE("search --help and the README name every field, filter and range of the schema",
+          "[e2e][query]") {
+  auto help = run_cli({"search", "--help"});
+  REQUIRE(help.exit_code == 0);
+  std::string readme = test::read_file(test::source_dir() / "README.md");
+  for (const auto& f : kFields) {
+    std::string_view names = f.query_names;
+    while (!names.empty()) {
+      auto sp = std::min(names.find(' '), names.size());
+      std::string name = std::string(names.substr(0, sp)) + ":";
+      INFO(name);
+      CHECK(help.out.find(" " + name) != std::string::npos);
+      CHECK(readme.find(" " + name) != std::string::npos);
+      names.remove_prefix(std::min(sp + 1, names.size()));
+    }
+    CHECK(help.out.find(std::string(f.help)) != std::string::npos);
+  }
+  for (const auto& r : kRanges) {
+    INFO(r.name);
+    CHECK(help.out.find(" " + std::string(r.name) + ":") != std::string::npos);
+    CHECK(readme.find(" " + std::string(r.name) + ":") != std::string::npos);
+  }
+}
+
+TEST_CASE("--results, --age-group, --funder-type filter as their fields do", "[e2e][query]") {
+  const auto all = ids_of(corpus_db(), {""});
+  const auto with = ids_of(corpus_db(), {"--results", "yes", ""});
+  const auto without = ids_of(corpus_db(), {"--results", "no", ""});
+  CHECK(with.size() + without.size() == all.size());
+  CHECK(with == ids_of(corpus_db(), {"results:yes"}));
+  CHECK(without == ids_of(corpus_db(), {"results:no"}));
+  auto adults = ids_of(corpus_db(), {"--age-group", "adult", ""});
+  CHECK(!adults.empty());
+  CHECK(adults == ids_of(corpus_db(), {"agegroup:adult"}));
+  CHECK(ids_of(corpus_db(), {"--age-group", "older-adult,child", ""}) ==
+        ids_of(corpus_db(), {"agegroup:\"older adult\" OR agegroup:child"}));
+  auto industry = ids_of(corpus_db(), {"--funder-type", "industry", ""});
+  CHECK(!industry.empty());
+  CHECK(industry == ids_of(corpus_db(), {"sponsorclass:industry"}));
+  for (std::vector<std::string> bad : {std::vector<std::string>{"--funder-type", "pharma"},
+                                       {"--age-group", "teen"},
+                                       {"--results", "maybe"}}) {
+    INFO(bad[0]);
+    bad.insert(bad.begin(), {"search", "--db", corpus_db()});
+    bad.push_back("lupus");
+    CHECK(run_cli(bad).exit_code == 2);
+  }
+}
+
+TEST_CASE("--country takes ISO 3166 names and codes, USA and UK; refuses unknown countries",
+          "[e2e][query]") {
+  auto us = ids_of(corpus_db(), {"--country", "United States", ""});
+  REQUIRE(!us.empty());
+  for (const std::string c : {"USA", "US", "usa", "United States of America"}) {
+    INFO(c);
+    CHECK(ids_of(corpus_db(), {"--country", c, ""}) == us);
+  }
+  CHECK(ids_of(corpus_db(), {"country:USA"}) == us);
+  auto uk = ids_of(corpus_db(), {"--country", "United Kingdom", ""});
+  REQUIRE(!uk.empty());
+  for (const std::string c : {"UK", "GB", "GBR"})
+    CHECK(ids_of(corpus_db(), {"--country", c, ""}) == uk);
+  auto de = ids_of(corpus_db(), {"--country", "Germany", ""});
+  REQUIRE(!de.empty());
+  CHECK(ids_of(corpus_db(), {"--country", "DE", ""}) == de);
+  CHECK(ids_of(corpus_db(), {"--country", "deu", ""}) == de);
+  for (std::vector<std::string> args :
+       {std::vector<std::string>{"--country", "Atlantis", "lupus"}, {"country:atlantis lupus"}}) {
+    args.insert(args.begin(), {"search", "--db", corpus_db()});
+    auto r = run_cli(args);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("unknown country '") != std::string::npos);
+    CHECK(r.err.find("tlantis'") != std::string::npos);
+    CHECK(lines(r.err) == 1);
+  }
+  // a name with a comma survives --country's comma-separated list
+  CHECK(run_cli({"search", "--db", corpus_db(), "--country", "Korea, Republic of", "lupus"})
+            .exit_code == 0);
 }
