@@ -51,6 +51,18 @@ constexpr std::array<std::string_view, 5> kPhraseBoostFields{"title", "condition
 // A trial named by its NCT id in the query comes first.
 constexpr double kIdBoost = 1000.0;
 
+// Common English words not scored in unfielded text (`lupus and rituximab` is searched as
+// `lupus rituximab`). Kept inside quoted phrases and the exact-phrase boost, and when a query
+// has nothing else. Short on purpose: no single letters ("hepatitis a", "vitamin a"), no
+// negations ("no", "not", "without"), which carry meaning in trial records.
+constexpr std::array<std::string_view, 22> kStopwords{
+    "an", "and", "are", "as", "at",   "be",  "by",    "for",  "from", "in",  "into",
+    "is", "of",  "on",  "or", "that", "the", "their", "this", "to",   "was", "with"};
+
+bool is_stopword(std::string_view word) {
+  return std::find(kStopwords.begin(), kStopwords.end(), word) != kStopwords.end();
+}
+
 // `title:"WORDS" OR condition:"WORDS" OR ...` over kPhraseBoostFields, for plain words.
 std::string phrase_in_boost_fields(const std::string& words) {
   std::string text;
@@ -294,6 +306,14 @@ std::vector<std::string> plain_words(std::string_view s) {
   return words;
 }
 
+// The words that are scored: all but stopwords, unless every word is one.
+std::vector<std::string> scored_words(const std::vector<std::string>& words) {
+  std::vector<std::string> out;
+  for (const auto& w : words)
+    if (!is_stopword(w)) out.push_back(w);
+  return out.empty() ? words : out;
+}
+
 // Edit distance of two short names (a misspelt field name's nearest known one).
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -472,6 +492,7 @@ bool has_negation(const Xapian::Query& q) {
 struct TrialQueryParser::Impl {
   Xapian::Database db;
   Xapian::Stem stemmer{std::string(kStemLanguage)};
+  Xapian::SimpleStopper stopper{kStopwords.begin(), kStopwords.end()};
   mutable Xapian::QueryParser qp;
   /// One parser per default search field (the free-text index, then kDefaultSearchFields).
   mutable std::vector<Xapian::QueryParser> field_parsers;
@@ -483,6 +504,7 @@ struct TrialQueryParser::Impl {
   explicit Impl(const Xapian::Database& database) : db(database) {
     qp.set_database(db);
     qp.set_stemmer(stemmer);
+    qp.set_stopper(&stopper);
     qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
     std::vector<std::string> default_prefixes{""};
     for (auto name : kDefaultSearchFields) default_prefixes.emplace_back(field(name).prefix);
@@ -490,6 +512,7 @@ struct TrialQueryParser::Impl {
       Xapian::QueryParser& p = field_parsers.emplace_back();
       p.set_database(db);
       p.set_stemmer(stemmer);
+      p.set_stopper(&stopper);
       p.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
       p.set_default_op(Xapian::Query::OP_OR);
       p.add_prefix("", prefix);
@@ -584,12 +607,18 @@ QueryTiers TrialQueryParser::parse_tiers(std::string_view text, MatchMode mode) 
   Xapian::Query all = relax_unpositioned_phrases(raw_all);
   QueryTiers tiers{all, {}, {}};
   Xapian::Query& query = tiers.query;
-  auto words = plain_words(s);
+  const auto typed_words = plain_words(s);
+  const auto words = scored_words(typed_words);
   if (!words.empty()) {
     // Plain words: the match set as QueryParser gives it, the weights from by_field().
-    Xapian::Query scored = impl_->by_field(s);
+    // The words scored, stopwords left out: with them, QueryParser would read a lower-case
+    // "and" or "or" as an operator (FLAG_BOOLEAN_ANY_CASE) and score "the" as a word.
+    std::string plain;
+    for (const auto& w : words) plain += (plain.empty() ? "" : " ") + w;
+    if (plain != s) all = query = impl_->parse_with(plain, Xapian::Query::OP_AND);
+    Xapian::Query scored = impl_->by_field(plain);
     bool one_word =
-        impl_->parse_with(s, Xapian::Query::OP_OR).get_description() == all.get_description();
+        impl_->parse_with(plain, Xapian::Query::OP_OR).get_description() == all.get_description();
     // Every word, each in any default field: the AND of the words' by_field() queries weighs a
     // trial exactly as `scored` does (the same terms, summed), and lets Xapian skip through the
     // rarest word instead of scanning `scored`. Not when synonyms of several words together
@@ -618,7 +647,7 @@ QueryTiers TrialQueryParser::parse_tiers(std::string_view text, MatchMode mode) 
                             Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, every, kAllWordsBoost),
                             scored);
     Xapian::Query phrase_boost;
-    if (mode != MatchMode::Any && words.size() >= 2 && words.size() <= 6) {
+    if (mode != MatchMode::Any && words.size() >= 2 && typed_words.size() <= 6) {
       Xapian::Query phrase = impl_->parse_with(phrase_in_boost_fields(s), Xapian::Query::OP_AND);
       phrase_boost = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                                    Xapian::Query(Xapian::Query::OP_FILTER, every, phrase),

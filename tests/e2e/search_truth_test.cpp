@@ -291,3 +291,16 @@ TEST_CASE("--country takes ISO 3166 names and codes, USA and UK; refuses unknown
   CHECK(run_cli({"search", "--db", corpus_db(), "--country", "Korea, Republic of", "lupus"})
             .exit_code == 0);
 }
+
+TEST_CASE("lower-case stopwords are not scored: `lupus and rituximab` ranks as `lupus rituximab`",
+          "[e2e][query]") {
+  for (auto [with, without] :
+       {std::pair<std::string, std::string>{"lupus and rituximab", "lupus rituximab"},
+        {"the nephritis of lupus", "nephritis lupus"},
+        {"lupus or kidney", "lupus kidney"}}) {
+    INFO(with);
+    auto expected = ids_of(generated_db(), {without});
+    REQUIRE(!expected.empty());
+    CHECK(ids_of(generated_db(), {with}) == expected);
+  }
+}
