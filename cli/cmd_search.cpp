@@ -48,6 +48,10 @@ std::string join(const std::vector<std::string>& v, std::string_view sep) {
 void print_human(const SearchResult& r, const SearchOptions& o) {
   const bool color = use_color();
   if (o.explain) fmt::print("parsed: {}\n", safe(r.parsed));
+  if (r.no_all_words_match)
+    fmt::print("No trial has all of these words. Did you mean: {} ({} {} all of its words)\n",
+               safe(r.did_you_mean), r.did_you_mean_matches,
+               r.did_you_mean_matches == 1 ? "trial has" : "trials have");
   if (r.total == 0) {
     fmt::print("No trials match.\n");
   } else {
@@ -76,7 +80,8 @@ void print_human(const SearchResult& r, const SearchOptions& o) {
     for (const auto& c : f.counts) parts.push_back(fmt::format("{} {}", c.value, c.count));
     fmt::print("{}: {}\n", f.name, parts.empty() ? "-" : join(parts, ", "));
   }
-  if (!r.did_you_mean.empty()) fmt::print("Did you mean: {}\n", safe(r.did_you_mean));
+  if (!r.did_you_mean.empty() && !r.no_all_words_match)
+    fmt::print("Did you mean: {}\n", safe(r.did_you_mean));
 }
 
 void print_csv(const SearchResult& r) {

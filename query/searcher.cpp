@@ -256,8 +256,28 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
       result.facets.push_back({options.facets[i], count_facet(db, facet_slots[i], matches.ids)});
   }
 
-  // "Did you mean" only when nothing matched (not merely when the page is empty: --limit 0).
-  if (result.total == 0 && !options.query.empty()) result.did_you_mean = parser.corrected();
+  // "Did you mean" when nothing matched (not merely when the page is empty: --limit 0), or when
+  // no trial has every word of several but the corrected words do: then the hits are partial
+  // matches (`systemic lupus erythmatosus`) and the correction is the better search.
+  if (!options.query.empty() && result.total == 0) {
+    result.did_you_mean = parser.corrected();
+  } else if (!options.query.empty() && options.mode == MatchMode::Relaxed &&
+             split_words(parser.normalise(options.query)).size() >= 2 &&
+             count_matches(db, filtered(parser.parse(options.query, MatchMode::All)), 1).total ==
+                 0) {
+    std::string corrected = parser.corrected();
+    if (!corrected.empty() && corrected != parser.normalise(options.query)) {
+      TrialQueryParser corrected_parser(db);
+      MatchCount all_words =
+          count_matches(db, filtered(corrected_parser.parse(corrected, MatchMode::All)),
+                        std::min<Xapian::doccount>(db.get_doccount(), kExactCountLimit));
+      if (all_words.total > 0) {
+        result.did_you_mean = corrected;
+        result.did_you_mean_matches = all_words.total;
+        result.no_all_words_match = true;
+      }
+    }
+  }
 
   std::unique_ptr<AliasGraph> graph;
   std::vector<std::string> words;
@@ -338,6 +358,10 @@ std::string search_result_to_json(const SearchResult& r) {
   w.key("total").value(r.total);
   w.key("total_exact").value(r.total_exact);
   w.field_if("did_you_mean", r.did_you_mean);
+  if (r.no_all_words_match) {
+    w.key("all_words_matched").value(false);
+    w.key("did_you_mean_matches").value(r.did_you_mean_matches);
+  }
   w.key("results").begin_array();
   for (const auto& h : r.hits) w.raw(hit_to_json(h));
   w.end_array();

@@ -70,6 +70,10 @@ struct SearchResult {
   std::vector<Hit> hits;
   std::vector<Facet> facets;
   std::string did_you_mean;
+  /// True when no trial has every word of a query of several, and `did_you_mean` (the words
+  /// corrected) has all-words matches: `did_you_mean_matches` of them.
+  bool no_all_words_match = false;
+  std::uint64_t did_you_mean_matches = 0;
 };
 
 /// Searches `db`. Throws UsageError for a query syntax error or an unknown facet name.

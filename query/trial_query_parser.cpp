@@ -763,18 +763,45 @@ Xapian::Query TrialQueryParser::filter(const SearchFilters& f) const {
 }
 
 // Spelling suggestions cost a trigram scan of the spelling table per word (11% of query time at
-// 20,000 trials), and they are only shown when nothing matched: so they are looked up on demand.
+// 20,000 trials), and they are only shown when nothing matched, or no trial has every word: so
+// they are looked up on demand. Each word is corrected on its own, and only a word the index
+// does not hold: QueryParser's own correction takes every word whose unstemmed form is no term
+// (all of them, since the index holds stems) and offers "system" for "systemic", a more frequent
+// word one edit away.
 std::string TrialQueryParser::corrected() const {
-  if (trim(impl_->last_text).empty()) return {};
-  impl_->qp.set_default_op(Xapian::Query::OP_AND);
-  try {
-    impl_->qp.parse_query(impl_->last_text,
-                          kParseFlags | Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
-  } catch (const Xapian::QueryParserError&) {
-    return {};
+  const std::string& text = impl_->last_text;
+  std::string out;
+  bool changed = false;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (!std::islower(static_cast<unsigned char>(text[i]))) {
+      out += text[i++];
+      continue;
+    }
+    std::size_t end = i;
+    while (end < text.size() && std::islower(static_cast<unsigned char>(text[end]))) ++end;
+    std::string word = text.substr(i, end - i);
+    const bool field_name = end < text.size() && text[end] == ':';
+    const bool in_word = (i > 0 && std::isalnum(static_cast<unsigned char>(text[i - 1]))) ||
+                         (end < text.size() && std::isalnum(static_cast<unsigned char>(text[end])));
+    auto indexed = [&](const std::string& w) {
+      const std::string stem = impl_->stemmer(w);
+      if (impl_->db.term_exists(stem)) return true;
+      for (auto name : kDefaultSearchFields)
+        if (impl_->db.term_exists(make_term(field(name).prefix, stem))) return true;
+      return false;
+    };
+    if (!field_name && !in_word && word.size() >= 4 && !is_stopword(word) && !indexed(word)) {
+      std::string suggestion = impl_->db.get_spelling_suggestion(word);
+      if (!suggestion.empty()) {
+        word = suggestion;
+        changed = true;
+      }
+    }
+    out += word;
+    i = end;
   }
-  impl_->filter_error.clear();  // parse() already raised any; this parse only spells
-  return impl_->qp.get_corrected_query_string();
+  return changed ? out : std::string();
 }
 
 }  // namespace trialsearch

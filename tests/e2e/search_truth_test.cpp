@@ -304,3 +304,22 @@ TEST_CASE("lower-case stopwords are not scored: `lupus and rituximab` ranks as `
     CHECK(ids_of(generated_db(), {with}) == expected);
   }
 }
+
+TEST_CASE("a misspelt word among several: the whole corrected query, said first",
+          "[e2e][spelling]") {
+  auto r = run_cli({"search", "--db", corpus_db(), "--json", "systemic lupus erythmatosus"});
+  REQUIRE(r.exit_code == 0);
+  simdjson::dom::parser parser;
+  auto doc = parser.parse(r.out);
+  CHECK(std::string_view(doc["did_you_mean"]) == "systemic lupus erythematosus");
+  CHECK_FALSE(bool(doc["all_words_matched"]));
+  std::uint64_t corrected_matches = doc["did_you_mean_matches"];
+  CHECK(corrected_matches ==
+        ids_of(corpus_db(), {"--match", "all", "systemic lupus erythematosus"}).size());
+  auto human = run_cli({"search", "--db", corpus_db(), "systemic lupus erythmatosus"});
+  CHECK(human.out.find("Did you mean: systemic lupus erythematosus") <
+        human.out.find("trials match"));
+  // words the index holds are never "corrected" into others
+  auto fine = search_page(corpus_db(), {"--limit", "0", "systemic lupus erythematosus"});
+  CHECK_FALSE(fine.did_you_mean);
+}
