@@ -411,6 +411,111 @@ std::string replace_urls(std::string_view text) {
   return out;
 }
 
+// ClinicalTrials.gov's search areas (its "expert" syntax, AREA[Name]value) and the field each
+// becomes here; an area with no field here is refused with this list.
+struct ExpertArea {
+  std::string_view area;
+  std::string_view field;  ///< a query field or range name
+};
+// clang-format off
+constexpr std::array kExpertAreas{
+  ExpertArea{"Condition", "cond"},             ExpertArea{"ConditionMeshTerm", "mesh"},
+  ExpertArea{"ConditionAncestorTerm", "mesh"}, ExpertArea{"Keyword", "keyword"},
+  ExpertArea{"BriefTitle", "title"},           ExpertArea{"OfficialTitle", "title"},
+  ExpertArea{"Acronym", "title"},              ExpertArea{"InterventionName", "drug"},
+  ExpertArea{"InterventionOtherName", "drug"}, ExpertArea{"InterventionDescription", "drug"},
+  ExpertArea{"InterventionMeshTerm", "mesh"},  ExpertArea{"InterventionAncestorTerm", "mesh"},
+  ExpertArea{"OverallStatus", "status"},       ExpertArea{"Phase", "phase"},
+  ExpertArea{"StudyType", "type"},             ExpertArea{"Sex", "sex"},
+  ExpertArea{"Gender", "sex"},                 ExpertArea{"HealthyVolunteers", "healthy"},
+  ExpertArea{"StdAge", "agegroup"},            ExpertArea{"LocationCountry", "country"},
+  ExpertArea{"LocationCity", "city"},          ExpertArea{"LocationFacility", "site"},
+  ExpertArea{"LocationState", "site"},         ExpertArea{"LeadSponsorName", "sponsor"},
+  ExpertArea{"CollaboratorName", "sponsor"},   ExpertArea{"LeadSponsorClass", "sponsorclass"},
+  ExpertArea{"NCTId", "id"},                   ExpertArea{"OrgStudyId", "otherid"},
+  ExpertArea{"SecondaryId", "otherid"},        ExpertArea{"BriefSummary", "summary"},
+  ExpertArea{"DetailedDescription", "summary"}, ExpertArea{"EligibilityCriteria", "eligibility"},
+  ExpertArea{"PrimaryOutcomeMeasure", "outcome"}, ExpertArea{"SecondaryOutcomeMeasure", "outcome"},
+  ExpertArea{"StartDate", "start"},            ExpertArea{"CompletionDate", "completion"},
+  ExpertArea{"StudyFirstPostDate", "posted"},  ExpertArea{"LastUpdatePostDate", "updated"},
+  ExpertArea{"EnrollmentCount", "enrollment"},
+};
+// clang-format on
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// The expert syntax users paste from ClinicalTrials.gov: `AREA[Condition]lupus` is
+// `cond:lupus`, `AREA[InterventionName]"CC-97540"` is `drug:"CC-97540"`,
+// `AREA[StartDate]RANGE[2023-01-01,MAX]` is `start:2023-01-01..`. An area we have no field for,
+// and the operators we have no equivalent of (SEARCH[], EXPANSION[], COVERAGE[]...), are a
+// usage error naming the areas we read.
+std::string translate_expert_syntax(std::string_view text) {
+  if (text.find('[') == std::string_view::npos) return std::string(text);
+  auto areas_list = [] {
+    std::string out;
+    for (const auto& a : kExpertAreas) out += (out.empty() ? "" : ", ") + std::string(a.area);
+    return out;
+  };
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto open = text.find('[', i);
+    if (open == std::string_view::npos) {
+      out += text.substr(i);
+      break;
+    }
+    std::size_t word = open;
+    while (word > i && std::isalpha(static_cast<unsigned char>(text[word - 1]))) --word;
+    std::string_view op = text.substr(word, open - word);
+    auto close = text.find(']', open);
+    if (op.empty() || close == std::string_view::npos) {
+      out += text.substr(i, open + 1 - i);
+      i = open + 1;
+      continue;
+    }
+    out += text.substr(i, word - i);
+    std::string_view name = text.substr(open + 1, close - open - 1);
+    if (!equal_ignoring_case(op, "AREA"))
+      throw UsageError(fmt::format(
+          "ClinicalTrials.gov's {}[...] has no equivalent here: use AREA[...] with one of: {}", op,
+          areas_list()));
+    const ExpertArea* area = nullptr;
+    for (const auto& a : kExpertAreas)
+      if (equal_ignoring_case(a.area, trim(name))) area = &a;
+    if (!area)
+      throw UsageError(fmt::format("no field here for ClinicalTrials.gov's AREA[{}] (areas: {})",
+                                   name, areas_list()));
+    i = close + 1;
+    std::string_view rest = text.substr(i);
+    if (rest.size() >= 6 && equal_ignoring_case(rest.substr(0, 6), "RANGE[")) {
+      auto end = rest.find(']');
+      if (end == std::string_view::npos)
+        throw UsageError("query syntax error: RANGE[ is never closed");
+      std::string_view bounds = rest.substr(6, end - 6);
+      auto comma = bounds.find(',');
+      if (comma == std::string_view::npos)
+        throw UsageError(fmt::format("RANGE[{}] wants two bounds: RANGE[low, high]", bounds));
+      auto bound = [](std::string_view b) {
+        b = trim(b);
+        return equal_ignoring_case(b, "MIN") || equal_ignoring_case(b, "MAX") ? std::string()
+                                                                              : std::string(b);
+      };
+      std::string lo = bound(bounds.substr(0, comma)), hi = bound(bounds.substr(comma + 1));
+      if (lo.empty() && hi.empty()) lo = area->field == "enrollment" ? "0" : "1000";
+      out += fmt::format("{}:{}..{}", area->field, lo, hi);
+      i += end + 1;
+    } else {
+      out += fmt::format("{}:", area->field);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string filter_term(std::string_view field_name, std::string_view value) {
@@ -584,8 +689,8 @@ TrialQueryParser::TrialQueryParser(const Xapian::Database& db)
 TrialQueryParser::~TrialQueryParser() = default;
 
 std::string TrialQueryParser::normalise(std::string_view text) const {
-  std::string s =
-      lower_except_operators(collapse_space(replace_urls(collapse_space(fold_keep_case(text)))));
+  std::string s = lower_except_operators(
+      collapse_space(translate_expert_syntax(replace_urls(collapse_space(fold_keep_case(text))))));
   auto codes = find_codes(s, CodeContext::Query);
   for (auto it = codes.rbegin(); it != codes.rend(); ++it) {
     if (it->spaced && !impl_->db.term_exists(impl_->stemmer(it->canonical))) continue;

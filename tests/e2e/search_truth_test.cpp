@@ -323,3 +323,30 @@ TEST_CASE("a misspelt word among several: the whole corrected query, said first"
   auto fine = search_page(corpus_db(), {"--limit", "0", "systemic lupus erythematosus"});
   CHECK_FALSE(fine.did_you_mean);
 }
+
+TEST_CASE("ClinicalTrials.gov's AREA[...] syntax is read as our fields, or refused",
+          "[e2e][query]") {
+  for (auto [expert, ours] :
+       {std::pair<std::string, std::string>{"AREA[Condition]lupus", "cond:lupus"},
+        {"AREA[InterventionName]\"CC-97540\"", "drug:\"CC-97540\""},
+        {"AREA[OverallStatus]RECRUITING", "status:recruiting"},
+        {"AREA[StartDate]RANGE[2023-01-01,MAX]", "start:2023-01-01.."},
+        {"AREA[StartDate]RANGE[MIN, 2020-12-31]", "start:..2020-12-31"},
+        {"AREA[Phase]PHASE3", "phase:3"},
+        {"AREA[LocationCountry]Germany", "country:germany"},
+        {"lupus AND AREA[LocationCountry]\"United States\"",
+         "lupus AND country:\"united states\""}}) {
+    INFO(expert);
+    auto expected = ids_of(corpus_db(), {ours});
+    CHECK(!expected.empty());
+    CHECK(ids_of(corpus_db(), {expert}) == expected);
+  }
+  for (const std::string q :
+       {"AREA[DesignMasking]DOUBLE", "SEARCH[Location](AREA[LocationCity]Boston)"}) {
+    INFO(q);
+    auto r = run_cli({"search", "--db", corpus_db(), q});
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("InterventionName") != std::string::npos);
+    CHECK(lines(r.err) == 1);
+  }
+}

@@ -166,12 +166,12 @@ TEST_CASE("syntax errors are usage errors", "[query][parser]") {
   CHECK_THROWS_AS(parser.parse("lupus AND"), UsageError);
   // what QueryParser would read silently as something else
   for (std::string q : {"sponser:pfizer", "lupus class:industry", "title:(unclosed", "lupus)",
-                        "start:2025..2023", "enrollment:500..100"}) {
+                        "start:2025..2023", "enrollment:500..100", "AREA[Foo]bar"}) {
     INFO(q);
     CHECK_THROWS_AS(parser.parse(q), UsageError);
   }
-  for (std::string q :
-       {"visit at 10:30", "lupus: kidney", "start:2023..2025", "https://example.org/a:b"}) {
+  for (std::string q : {"visit at 10:30", "lupus: kidney", "start:2023..2025",
+                        "https://example.org/a:b", "AREA[Condition]lupus"}) {
     INFO(q);
     CHECK_NOTHROW(parser.parse(q));
   }
