@@ -5,6 +5,7 @@
 
 #include "analyzers/fields.hpp"
 #include "cli/commands.hpp"
+#include "cli/labels.hpp"
 #include "cli/terminal.hpp"
 #include "indexer/db_path.hpp"
 #include "indexer/errors.hpp"
@@ -21,6 +22,7 @@ struct SearchCommandOptions {
   std::string match = "relaxed";
   std::string sort = "relevance";
   bool json = false, jsonl = false, csv = false, ids = false;
+  std::string explain;  ///< empty, "summary" or "full"
 };
 
 MatchMode parse_match(const std::string& m) {
@@ -45,9 +47,38 @@ std::string join(const std::vector<std::string>& v, std::string_view sep) {
   return out;
 }
 
-void print_human(const SearchResult& r, const SearchOptions& o) {
+// Where a hit's snippet and explanation lines start.
+constexpr std::size_t kHitIndent = 5;
+// Values of a facet listed before the rest are summed on one line.
+constexpr std::size_t kFacetRows = 10;
+
+// A facet as a small table, most frequent value first: the top kFacetRows, then the rest
+// summed, under a heading that says how many values and matching trials there are.
+void print_facet(const Facet& f, std::uint64_t matches) {
+  std::size_t label_width = 12;
+  std::vector<std::string> labels;
+  for (std::size_t i = 0; i < f.counts.size() && i < kFacetRows; ++i) {
+    labels.push_back(safe(facet_label(f.name, f.counts[i].value)));
+    label_width = std::max(label_width, labels.back().size());
+  }
+  label_width = std::min<std::size_t>(label_width, 48);
+  fmt::print("\n{} ({} {} in {} matching {})\n", f.name, f.counts.size(),
+             f.counts.size() == 1 ? "value" : "values", matches, matches == 1 ? "trial" : "trials");
+  for (std::size_t i = 0; i < labels.size(); ++i)
+    fmt::print("  {:<{}}  {:>7}\n", labels[i], label_width, f.counts[i].count);
+  if (f.counts.size() > kFacetRows) {
+    std::uint64_t rest = 0;
+    for (std::size_t i = kFacetRows; i < f.counts.size(); ++i) rest += f.counts[i].count;
+    fmt::print("  {:<{}}  {:>7}\n", fmt::format("{} more", f.counts.size() - kFacetRows),
+               label_width, rest);
+  }
+}
+
+void print_human(const SearchResult& r, const SearchOptions& o, bool full_explain) {
   const bool color = use_color();
-  if (o.explain) fmt::print("parsed: {}\n", safe(r.parsed));
+  const std::size_t width = output_width();
+  for (const auto& line : r.explain_summary) fmt::print("{}\n", wrap(safe(line), width, 2));
+  if (full_explain) fmt::print("{}\n", wrap("Xapian query: " + safe(r.parsed), width, 2));
   if (r.no_all_words_match)
     fmt::print("No trial has all of these words. Did you mean: {} ({} {} all of its words)\n",
                safe(r.did_you_mean), r.did_you_mean_matches,
@@ -65,21 +96,21 @@ void print_human(const SearchResult& r, const SearchOptions& o) {
   }
   for (const auto& h : r.hits) {
     const Trial& t = h.trial;
-    fmt::print("{:>3}. {}  {}  {}  {}\n", h.rank, paint(t.nct_id, "1", color),
-               paint(t.overall_status.empty() ? "-" : t.overall_status,
-                     status_color(t.overall_status), color),
-               t.phases.empty() ? "-" : join(t.phases, "/"),
-               shown_title(t.brief_title, t.official_title));
-    if (!h.snippet.empty()) fmt::print("     {}\n", h.snippet);
+    std::string status = t.overall_status.empty() ? "-" : status_label(t.overall_status);
+    std::string head =
+        fmt::format("{:>3}. {}  {}  {}  {}", h.rank, paint(t.nct_id, "1", color),
+                    paint(status, status_color(t.overall_status), color), phases_label(t.phases),
+                    shown_title(t.brief_title, t.official_title));
+    fmt::print("{}\n", wrap(head, width, kHitIndent));
+    if (!h.snippet.empty())
+      fmt::print("{:{}}{}\n", "", kHitIndent, wrap(h.snippet, width, kHitIndent));
     for (const auto& m : h.matched)
-      fmt::print("     matched {}: {}{}\n", m.field, safe(m.word),
-                 m.via.empty() ? "" : fmt::format(" ({})", safe(m.via)));
+      fmt::print("{:{}}{}\n", "", kHitIndent,
+                 wrap(fmt::format("matched {}: {}{}", m.field, safe(m.word),
+                                  m.via.empty() ? "" : fmt::format(" ({})", safe(m.via))),
+                      width, kHitIndent + 2));
   }
-  for (const auto& f : r.facets) {
-    std::vector<std::string> parts;
-    for (const auto& c : f.counts) parts.push_back(fmt::format("{} {}", c.value, c.count));
-    fmt::print("{}: {}\n", f.name, parts.empty() ? "-" : join(parts, ", "));
-  }
+  for (const auto& f : r.facets) print_facet(f, r.total);
   if (!r.did_you_mean.empty() && !r.no_all_words_match)
     fmt::print("Did you mean: {}\n", safe(r.did_you_mean));
 }
@@ -100,6 +131,7 @@ int run_search(SearchCommandOptions& o) {
   SearchOptions& s = o.search;
   s.query = join(o.words, " ");
   s.mode = parse_match(o.match);
+  s.explain = !o.explain.empty();
   s.sort = parse_sort(o.sort);
   const bool human = !(o.json || o.jsonl || o.csv || o.ids);
   s.records = !o.ids;
@@ -109,6 +141,7 @@ int run_search(SearchCommandOptions& o) {
   }
   SearchResult r = with_database(resolve_db_path(o.db.db),
                                  [&](const Xapian::Database& db) { return search(db, s); });
+  const bool full_explain = o.explain == "full";
   if (o.json) {
     fmt::print("{}\n", search_result_to_json(r));
   } else if (o.jsonl) {
@@ -118,7 +151,7 @@ int run_search(SearchCommandOptions& o) {
   } else if (o.ids) {
     for (const auto& h : r.hits) fmt::print("{}\n", h.trial.nct_id);
   } else {
-    print_human(r, s);
+    print_human(r, s, full_explain);
   }
   return kExitOk;
 }
@@ -179,17 +212,23 @@ void setup_search(CLI::App& app, int& exit_code) {
   sub->add_option("--limit", o->search.limit, "results to show (default 10)")
       ->check(CLI::Range(0, 100000));
   sub->add_option("--offset", o->search.offset, "results to skip (default 0)");
-  sub->add_option("--facets", o->search.facets,
-                  "count matches by: status,phase,country,type,sponsor-class")
-      ->delimiter(',')
-      ->allow_extra_args(false)
-      ->check(CLI::IsMember({"status", "phase", "country", "type", "sponsor-class"}));
-  sub->add_flag("--explain", o->search.explain,
-                "show the parsed query and why each result matched");
-  sub->add_flag("--json", o->json, "one JSON document");
-  sub->add_flag("--jsonl", o->jsonl, "one JSON object per result");
-  sub->add_flag("--csv", o->csv, "CSV with a header line");
-  sub->add_flag("--ids", o->ids, "NCT ids only, one per line, best first");
+  auto* facets =
+      sub->add_option("--facets", o->search.facets,
+                      "count matches by: status,phase,country,type,sponsor-class")
+          ->delimiter(',')
+          ->allow_extra_args(false)
+          ->check(CLI::IsMember({"status", "phase", "country", "type", "sponsor-class"}));
+  auto* explain = sub->add_flag("--explain{summary}", o->explain,
+                                "what the query searched (words, fields, aliases, filters) and why "
+                                "each result matched; --explain=full adds the whole Xapian query")
+                      ->check(CLI::IsMember({"summary", "full"}));
+  sub->add_flag("--json", o->json, "one JSON document (facets and explanations included)");
+  sub->add_flag("--jsonl", o->jsonl, "one JSON object per result (explanations included)")
+      ->excludes(facets);
+  sub->add_flag("--csv", o->csv, "CSV with a header line")->excludes(facets)->excludes(explain);
+  sub->add_flag("--ids", o->ids, "NCT ids only, one per line, best first")
+      ->excludes(facets)
+      ->excludes(explain);
   sub->callback([o, &exit_code] { exit_code = run_search(*o); });
 }
 

@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "analyzers/alias_graph.hpp"
 #include "analyzers/cached_stemmer.hpp"
+#include "analyzers/countries.hpp"
 #include "analyzers/fields.hpp"
 #include "analyzers/text_fold.hpp"
 #include "indexer/errors.hpp"
@@ -172,6 +175,142 @@ void explain_hit(const Xapian::Enquire& enquire, Xapian::docid id,
   }
 }
 
+// What a query searched, gathered from its terms: the words of each field, the aliases each
+// synonym group added, the filter terms, and whether value ranges restrict it.
+struct QueryParts {
+  std::map<std::string, std::set<std::string>> words_by_field;
+  std::map<std::string, std::set<std::string>> aliases;  ///< typed word (stem) -> alias words
+  std::set<std::string> filters;                         ///< "status recruiting"
+  std::set<std::string> ids;
+  std::map<std::string, std::set<std::string>> phrases;  ///< phrase -> fields
+  std::set<std::string> typed_stems;                     ///< in: the stems of the typed words
+  bool ranges = false;
+};
+
+void gather(const Xapian::Query& q, QueryParts& parts) {
+  const auto type = q.get_type();
+  if (type == Xapian::Query::OP_VALUE_RANGE || type == Xapian::Query::OP_VALUE_GE ||
+      type == Xapian::Query::OP_VALUE_LE) {
+    parts.ranges = true;
+    return;
+  }
+  if (type == Xapian::Query::OP_PHRASE) {
+    std::string phrase, f;
+    for (auto t = q.get_terms_begin(); t != q.get_terms_end(); ++t) {
+      std::string word;
+      f = field_of_term(*t, &word);
+      phrase += (phrase.empty() ? "" : " ") + word;
+    }
+    parts.phrases[phrase].insert(f);
+    return;
+  }
+  if (type == Xapian::Query::OP_SYNONYM) {
+    // the group's typed word (its stem), then the aliases QueryParser added for it
+    std::vector<std::pair<std::string, std::string>> members;  // field, word
+    std::string key;
+    for (auto t = q.get_terms_begin(); t != q.get_terms_end(); ++t) {
+      std::string word;
+      std::string f = field_of_term(*t, &word);
+      if (key.empty() && parts.typed_stems.count(word)) key = word;
+      members.emplace_back(std::move(f), std::move(word));
+    }
+    if (key.empty() && !members.empty()) key = members.front().second;
+    for (const auto& [f, word] : members) {
+      if (word == key)
+        parts.words_by_field[f].insert(word);
+      else
+        parts.aliases[key].insert(word);
+    }
+    return;
+  }
+  if (type == Xapian::Query::LEAF_TERM) {
+    const std::string term = *q.get_terms_begin();
+    std::string word;
+    std::string f = field_of_term(term, &word);
+    const FieldSpec* spec = nullptr;
+    for (const auto& fs : kFields)
+      if (fs.name == f) spec = &fs;
+    if (spec && spec->kind == FieldKind::Filter) {
+      const Country* country = f == "country" ? find_country(word) : nullptr;
+      parts.filters.insert(f + " " + (country ? std::string(country->name) : word));
+    } else if (spec && spec->kind == FieldKind::Id)
+      parts.ids.insert(word);
+    else
+      parts.words_by_field[f].insert(word);
+    return;
+  }
+  for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) gather(q.get_subquery(i), parts);
+}
+
+std::string joined(const std::set<std::string>& items, std::string_view sep = ", ") {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : std::string(sep)) + i;
+  return out;
+}
+
+// The readable --explain summary: words (stems shown as typed), fields, aliases, filters.
+std::vector<std::string> summarise(const Xapian::Query& query, const SearchOptions& options,
+                                   const std::vector<std::string>& typed) {
+  QueryParts parts;
+  std::map<std::string, std::string> as_typed;  // stem -> the word typed
+  for (const auto& w : typed) as_typed.emplace(stem_of(w), w);
+  for (const auto& [stem, w] : as_typed) parts.typed_stems.insert(stem);
+  gather(query, parts);
+  auto shown = [&](const std::string& stem) {
+    auto it = as_typed.find(stem);
+    return it == as_typed.end() ? stem : it->second;
+  };
+  std::vector<std::string> lines;
+  std::set<std::string> words;
+  for (const auto& [f, ws] : parts.words_by_field)
+    for (const auto& w : ws) words.insert(shown(w));
+  if (!words.empty()) lines.push_back("words: " + joined(words));
+  std::string fields;
+  for (const auto& [f, ws] : parts.words_by_field) {
+    std::set<std::string> typed_ws;
+    for (const auto& w : ws) typed_ws.insert(shown(w));
+    fields += (fields.empty() ? "" : "; ") + f + " (" + joined(typed_ws) + ")";
+  }
+  if (!fields.empty()) lines.push_back("searched in: " + fields);
+  for (const auto& [phrase, in_fields] : parts.phrases) {
+    std::string typed_phrase;
+    std::string_view rest = phrase;
+    while (!rest.empty()) {
+      auto sp = std::min(rest.find(' '), rest.size());
+      typed_phrase += (typed_phrase.empty() ? "" : " ") + shown(std::string(rest.substr(0, sp)));
+      rest.remove_prefix(std::min(sp + 1, rest.size()));
+    }
+    lines.push_back("phrase \"" + typed_phrase + "\" in: " + joined(in_fields));
+  }
+  for (const auto& [w, alias_words] : parts.aliases)
+    lines.push_back("aliases of " + shown(w) + ": " + joined(alias_words));
+  if (!parts.ids.empty()) lines.push_back("trials named: " + joined(parts.ids));
+  std::set<std::string> filters = parts.filters;
+  const SearchFilters& flags = options.filters;
+  auto flag = [&](std::string_view name, const std::vector<std::string>& values) {
+    if (!values.empty()) filters.insert(fmt::format("--{} {}", name, fmt::join(values, ",")));
+  };
+  flag("status", flags.status);
+  flag("phase", flags.phase);
+  flag("type", flags.type);
+  flag("country", flags.country);
+  flag("sex", flags.sex);
+  flag("age-group", flags.age_group);
+  flag("funder-type", flags.sponsor_class);
+  if (!flags.results.empty()) filters.insert("--results " + flags.results);
+  if (flags.healthy) filters.insert("--healthy");
+  if (options.filters.age_years) filters.insert(fmt::format("age {}", *options.filters.age_years));
+  if (!options.filters.since.empty()) filters.insert("updated since " + options.filters.since);
+  if (!filters.empty()) lines.push_back("filters: " + joined(filters, "; "));
+  if (parts.ranges) lines.push_back("ranges: restricted by date or enrollment ranges");
+  if (!words.empty() && words.size() + parts.ids.size() > 1)
+    lines.push_back(options.mode == MatchMode::Relaxed
+                        ? "trials with every word first, then trials with some (--match relaxed)"
+                    : options.mode == MatchMode::All ? "trials with every word (--match all)"
+                                                     : "trials with any word (--match any)");
+  return lines;
+}
+
 }  // namespace
 
 std::string field_of_term(std::string_view term, std::string* word) {
@@ -284,6 +423,7 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
   if (options.explain) {
     graph = std::make_unique<AliasGraph>(load_alias_graph(db));
     words = split_words(parser.normalise(options.query));  // to trace synonyms to what was typed
+    result.explain_summary = summarise(tiers.query, options, words);
   }
   HitSnippet snippet(query, kSnippetLength);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
@@ -361,6 +501,11 @@ std::string search_result_to_json(const SearchResult& r) {
   if (r.no_all_words_match) {
     w.key("all_words_matched").value(false);
     w.key("did_you_mean_matches").value(r.did_you_mean_matches);
+  }
+  if (!r.explain_summary.empty()) {
+    w.key("explain_summary").begin_array();
+    for (const auto& line : r.explain_summary) w.value(line);
+    w.end_array();
   }
   w.key("results").begin_array();
   for (const auto& h : r.hits) w.raw(hit_to_json(h));

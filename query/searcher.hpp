@@ -72,6 +72,9 @@ struct SearchResult {
   std::string did_you_mean;
   /// True when no trial has every word of a query of several, and `did_you_mean` (the words
   /// corrected) has all-words matches: `did_you_mean_matches` of them.
+  /// With SearchOptions::explain: what the query searched, one readable line each (words and
+  /// where, aliases added, filters, ranges, how words combine).
+  std::vector<std::string> explain_summary;
   bool no_all_words_match = false;
   std::uint64_t did_you_mean_matches = 0;
 };

@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <fstream>
+#include <numeric>
 #include <set>
+#include <sstream>
 
 #include "analyzers/fields.hpp"
 #include "tests/support/test_support.hpp"
@@ -16,6 +18,9 @@ using namespace trialsearch;
 using test::run_cli;
 
 namespace {
+
+// What a pipe gets (cli/terminal.hpp's kPipedWidth; the test sees only the binary).
+constexpr std::size_t kPipedWidth = 100;
 
 std::string fmt_id(int i) {
   std::string n = std::to_string(i);
@@ -349,4 +354,181 @@ TEST_CASE("ClinicalTrials.gov's AREA[...] syntax is read as our fields, or refus
     CHECK(r.err.find("InterventionName") != std::string::npos);
     CHECK(lines(r.err) == 1);
   }
+}
+
+namespace {
+
+// Runs `trialsearch ARGS...` under a pseudo-terminal `columns` wide (script(1)), with `env`
+// assignments; returns what the terminal showed, carriage returns removed.
+std::string run_in_terminal(const std::vector<std::string>& args, int columns,
+                            const std::vector<std::string>& env) {
+  test::TempDir dir;
+  auto quoted = [](const std::string& s) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+  };
+  std::ofstream script(dir.path() / "run.sh");
+  script << "stty cols " << columns << "\nexec env";
+  for (const auto& e : env) script << " " << quoted(e);
+  script << " " << quoted(test::binary());
+  for (const auto& a : args) script << " " << quoted(a);
+  script << "\n";
+  script.close();
+  auto out = dir.path() / "out";
+  std::string cmd = "script -qc " + quoted("sh " + (dir.path() / "run.sh").string()) +
+                    " /dev/null > " + quoted(out.string()) + " 2>&1 </dev/null";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  std::string text = test::read_file(out);
+  text.erase(std::remove(text.begin(), text.end(), '\r'), text.end());
+  return text;
+}
+
+// Display columns of each line: UTF-8 characters, ANSI colour sequences left out.
+std::vector<std::size_t> line_widths(const std::string& text) {
+  std::vector<std::size_t> widths{0};
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      widths.push_back(0);
+    } else if (text[i] == '\x1b') {
+      while (i < text.size() && text[i] != 'm') ++i;
+    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      ++widths.back();
+    }
+  }
+  return widths;
+}
+
+std::size_t widest(const std::string& text) {
+  auto w = line_widths(text);
+  return *std::max_element(w.begin(), w.end());
+}
+
+}  // namespace
+
+TEST_CASE("a terminal gets lines as wide as it is, in colour; a pipe gets 100 columns",
+          "[e2e][terminal]") {
+  const std::vector<std::string> search{"search", "--db", corpus_db(), "--limit", "5", "lupus"};
+  for (int columns : {60, 80}) {
+    INFO(columns);
+    auto shown = run_in_terminal(search, columns, {"TERM=xterm", "NO_COLOR="});
+    CHECK(shown.find("lupus") != std::string::npos);
+    CHECK(widest(shown) <= std::size_t(columns));
+    CHECK(shown.find('\x1b') != std::string::npos);
+  }
+  // a wide terminal is used: snippets are longer than 60 columns there
+  CHECK(widest(run_in_terminal(search, 160, {"TERM=xterm"})) > 60);
+  CHECK(run_in_terminal(search, 80, {"TERM=dumb"}).find('\x1b') == std::string::npos);
+  CHECK(run_in_terminal(search, 80, {"TERM=xterm", "NO_COLOR=1"}).find('\x1b') ==
+        std::string::npos);
+  auto piped = run_cli(search);
+  REQUIRE(piped.exit_code == 0);
+  CHECK(widest(piped.out) <= kPipedWidth);
+  CHECK(widest(piped.out) > 60);
+  CHECK(piped.out.find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("the human output shows labels; JSON keeps the API values", "[e2e][terminal]") {
+  auto human = run_cli({"search", "--db", corpus_db(), "--limit", "50", ""});
+  REQUIRE(human.exit_code == 0);
+  CHECK(human.out.find("Not yet recruiting") != std::string::npos);
+  CHECK(human.out.find("NOT_YET_RECRUITING") == std::string::npos);
+  CHECK(human.out.find("NCT09900001  Recruiting  Phase 2/3  ") != std::string::npos);
+  CHECK(human.out.find("PHASE") == std::string::npos);
+  auto json = run_cli({"search", "--db", corpus_db(), "--json", "--limit", "50", ""});
+  CHECK(json.out.find("\"NOT_YET_RECRUITING\"") != std::string::npos);
+  CHECK(json.out.find("\"PHASE2\"") != std::string::npos);
+  auto show = run_cli({"show", "--db", corpus_db(), "NCT09900001"});
+  CHECK(show.out.find("Phase 2/3") != std::string::npos);
+}
+
+TEST_CASE("facets: a table per facet, labelled, most frequent first, top 10 and the rest",
+          "[e2e][terminal]") {
+  auto json = run_cli({"search", "--db", corpus_db(), "--json", "--facets", "country", ""});
+  REQUIRE(json.exit_code == 0);
+  simdjson::dom::parser parser;
+  auto countries = parser.parse(json.out)["facets"]["country"].get_array();
+  std::vector<std::uint64_t> counts;
+  for (auto c : countries) counts.push_back(std::uint64_t(c["count"]));
+  REQUIRE(counts.size() > 10);  // the corpus has trials in more than 10 countries
+  auto human = run_cli({"search", "--db", corpus_db(), "--limit", "0", "--facets", "country", ""});
+  REQUIRE(human.exit_code == 0);
+  auto at = human.out.find("\ncountry (");
+  REQUIRE(at != std::string::npos);
+  std::vector<std::uint64_t> shown;
+  std::string more;
+  std::istringstream rows(human.out.substr(at + 1));
+  std::string row;
+  std::getline(rows, row);  // the heading
+  while (std::getline(rows, row) && row.rfind("  ", 0) == 0) {
+    auto last = row.find_last_of(' ');
+    shown.push_back(std::stoull(row.substr(last + 1)));
+    if (row.find(" more") != std::string::npos) more = row;
+  }
+  REQUIRE(shown.size() == 11);  // ten values, then the rest
+  CHECK(std::vector<std::uint64_t>(shown.begin(), shown.begin() + 10) ==
+        std::vector<std::uint64_t>(counts.begin(), counts.begin() + 10));
+  CHECK(shown.back() == std::accumulate(counts.begin() + 10, counts.end(), std::uint64_t(0)));
+  CHECK(more.find(std::to_string(counts.size() - 10) + " more") != std::string::npos);
+  CHECK(human.out.find("United States") != std::string::npos);
+  CHECK(human.out.find("united_states") == std::string::npos);
+}
+
+TEST_CASE("show keeps the eligibility criteria's line breaks and bullets", "[e2e][terminal]") {
+  auto json = run_cli({"show", "--db", corpus_db(), "--json", "NCT09900001"});
+  REQUIRE(json.exit_code == 0);
+  simdjson::dom::parser parser;
+  std::string criteria{std::string_view(parser.parse(json.out).at(0)["eligibility_criteria"])};
+  auto bullets = std::count(criteria.begin(), criteria.end(), '\n');
+  REQUIRE(bullets >= 2);
+  auto shown = run_cli({"show", "--db", corpus_db(), "NCT09900001"});
+  REQUIRE(shown.exit_code == 0);
+  auto at = shown.out.find("\nEligibility\n");
+  REQUIRE(at != std::string::npos);
+  std::string part = shown.out.substr(at);
+  CHECK(std::count(part.begin(), part.end(), '\n') > bullets);
+  CHECK((part.find("\n  * ") != std::string::npos || part.find("\n  - ") != std::string::npos));
+  CHECK(widest(shown.out.substr(at)) <= kPipedWidth);
+}
+
+TEST_CASE("--explain: a readable summary; --explain=full adds the Xapian query",
+          "[e2e][terminal]") {
+  auto summary = run_cli({"search", "--db", corpus_db(), "--explain", "--limit", "1", "--status",
+                          "recruiting", "Benlysta and lupus"});
+  REQUIRE(summary.exit_code == 0);
+  CHECK(summary.out.find("words: benlysta, lupus") != std::string::npos);
+  CHECK(summary.out.find("aliases of benlysta: ") != std::string::npos);
+  CHECK(summary.out.find("belimumab") != std::string::npos);
+  CHECK(summary.out.find("--status recruiting") != std::string::npos);
+  CHECK(summary.out.find("Query(") == std::string::npos);
+  auto full = run_cli({"search", "--db", corpus_db(), "--explain=full", "--limit", "1", "lupus"});
+  REQUIRE(full.exit_code == 0);
+  CHECK(full.out.find("words: lupus") != std::string::npos);
+  CHECK(full.out.find("Query(") != std::string::npos);
+  CHECK(run_cli({"search", "--db", corpus_db(), "--explain=everything", "lupus"}).exit_code == 2);
+}
+
+TEST_CASE("--facets and --explain are honoured or refused, never dropped", "[e2e][terminal]") {
+  for (std::vector<std::string> args : {std::vector<std::string>{"--csv", "--facets", "status"},
+                                        {"--jsonl", "--facets", "status"},
+                                        {"--ids", "--facets", "status"},
+                                        {"--ids", "--explain"},
+                                        {"--csv", "--explain"}}) {
+    INFO(args[0] + " " + args[1]);
+    args.insert(args.begin(), {"search", "--db", corpus_db()});
+    args.push_back("lupus");
+    auto r = run_cli(args);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("excludes") != std::string::npos);
+  }
+  auto json = run_cli(
+      {"search", "--db", corpus_db(), "--json", "--explain", "--facets", "status", "lupus"});
+  REQUIRE(json.exit_code == 0);
+  simdjson::dom::parser parser;
+  auto doc = parser.parse(json.out);
+  CHECK(doc["facets"]["status"].get_array().size() > 0);
+  CHECK(doc["explain_summary"].get_array().size() > 0);
+  auto jsonl = run_cli({"search", "--db", corpus_db(), "--jsonl", "--explain", "lupus"});
+  REQUIRE(jsonl.exit_code == 0);
+  CHECK(jsonl.out.find("\"explain\":") != std::string::npos);
 }
