@@ -532,3 +532,94 @@ TEST_CASE("--facets and --explain are honoured or refused, never dropped", "[e2e
   REQUIRE(jsonl.exit_code == 0);
   CHECK(jsonl.out.find("\"explain\":") != std::string::npos);
 }
+
+namespace {
+
+// One API v2 study with a last update date.
+std::string dated_study(const std::string& id, const std::string& title, const std::string& date) {
+  return R"({"protocolSection":{"identificationModule":{"nctId":")" + id + R"(","briefTitle":")" +
+         title +
+         R"("},"statusModule":{"overallStatus":"RECRUITING","lastUpdatePostDateStruct":{"date":")" +
+         date + R"("}}}})";
+}
+
+std::uint64_t summary_count(const std::string& json, const char* key) {
+  simdjson::dom::parser parser;
+  return std::uint64_t(parser.parse(json)[key]);
+}
+
+}  // namespace
+
+TEST_CASE("a missing input is an I/O error (exit 1), a malformed record exit 4", "[e2e][index]") {
+  test::TempDir dir;
+  auto missing = (dir.path() / "missing.zip").string();
+  auto v = run_cli({"validate", missing});
+  CHECK(v.exit_code == 1);
+  CHECK(v.err.find("missing.zip") != std::string::npos);
+  auto good = dir.path() / "good.jsonl";
+  std::ofstream(good) << dated_study("NCT08800001", "Lupus", "2024-01-01") << "\n";
+  CHECK(run_cli({"validate", good.string()}).exit_code == 0);
+  CHECK(run_cli({"validate", good.string(), missing}).exit_code == 1);
+  auto bad = dir.path() / "bad.jsonl";
+  std::ofstream(bad) << dated_study("NCT08800001", "Lupus", "2024-01-01")
+                     << "\n{\"protocolSection\": {\n";
+  CHECK(run_cli({"validate", bad.string()}).exit_code == 4);
+  auto index = run_cli({"index", "--db", (dir.path() / "db").string(), good.string(), missing});
+  CHECK(index.exit_code == 1);
+  CHECK(index.err.find("missing.zip") != std::string::npos);
+}
+
+TEST_CASE(
+    "one trial in two inputs: the newest record wins in either order, counted once, and a "
+    "second run replaces nothing",
+    "[e2e][index]") {
+  test::TempDir dir;
+  auto older = dir.path() / "older.jsonl";
+  auto newer = dir.path() / "newer.jsonl";
+  auto same_day = dir.path() / "same-day.jsonl";
+  std::ofstream(older) << dated_study("NCT08800001", "Lupus old version", "2023-01-05") << "\n"
+                       << dated_study("NCT08800002", "Nephritis", "2023-01-05") << "\n";
+  std::ofstream(newer) << dated_study("NCT08800001", "Lupus new version", "2024-03-01") << "\n";
+  std::ofstream(same_day) << dated_study("NCT08800001", "Lupus newer other copy", "2024-03-01")
+                          << "\n";
+  auto title_in = [](const std::string& db) {
+    auto r = run_cli({"show", "--db", db, "--json", "NCT08800001"});
+    REQUIRE(r.exit_code == 0);
+    simdjson::dom::parser parser;
+    return std::string(std::string_view(parser.parse(r.out).at(0)["brief_title"]));
+  };
+  std::vector<std::vector<std::string>> orders{{older.string(), newer.string()},
+                                               {newer.string(), older.string()},
+                                               {older.string(), newer.string(), same_day.string()},
+                                               {same_day.string(), older.string(), newer.string()}};
+  std::set<std::string> three_way;
+  for (std::size_t i = 0; i < orders.size(); ++i) {
+    INFO("order " << i);
+    std::string db = (dir.path() / ("db" + std::to_string(i))).string();
+    std::vector<std::string> args{"index", "--db", db, "--json"};
+    args.insert(args.end(), orders[i].begin(), orders[i].end());
+    auto first = run_cli(args);  // a new database: built in shards
+    REQUIRE(first.exit_code == 0);
+    CHECK(summary_count(first.out, "added") == 2);
+    CHECK(summary_count(first.out, "replaced") == 0);
+    CHECK(summary_count(first.out, "duplicates") == orders[i].size() - 1);
+    auto second = run_cli(args);  // the live database: upserts
+    REQUIRE(second.exit_code == 0);
+    CHECK(summary_count(second.out, "replaced") == 0);
+    CHECK(summary_count(second.out, "added") == 0);
+    CHECK(summary_count(second.out, "unchanged") == 2);
+    CHECK(summary_count(second.out, "duplicates") == orders[i].size() - 1);
+    std::string title = title_in(db);
+    if (orders[i].size() == 2) CHECK(title == "Lupus new version");
+    if (orders[i].size() == 3) three_way.insert(title);
+    CHECK(title.find("old") == std::string::npos);
+    // upserting the same sources in another order changes nothing either
+    std::vector<std::string> reversed{"index", "--db", db, "--json"};
+    reversed.insert(reversed.end(), orders[i].rbegin(), orders[i].rend());
+    auto third = run_cli(reversed);
+    REQUIRE(third.exit_code == 0);
+    CHECK(summary_count(third.out, "replaced") == 0);
+    CHECK(title_in(db) == title);
+  }
+  CHECK(three_way.size() == 1);  // two copies of one date: the same one wins in any order
+}
