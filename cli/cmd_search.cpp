@@ -86,8 +86,14 @@ void print_human(const SearchResult& r, const SearchOptions& o, bool full_explai
   if (r.total == 0) {
     fmt::print("No trials match.\n");
   } else {
-    std::string count = fmt::format("{}{} {}", r.total_exact ? "" : "about ", r.total,
-                                    r.total == 1 ? "trial matches" : "trials match");
+    // an estimate no higher than what was counted says only that: "at least 1000"
+    const bool lower_bound = !r.total_exact && r.total <= r.total_at_least;
+    std::string count =
+        fmt::format("{}{} {}",
+                    r.total_exact ? ""
+                    : lower_bound ? "at least "
+                                  : "about ",
+                    r.total, r.total == 1 && r.total_exact ? "trial matches" : "trials match");
     if (r.hits.empty())
       fmt::print("{}{}\n", count,
                  o.limit > 0 && o.offset > 0 ? fmt::format(" (none after {})", o.offset) : "");

@@ -26,8 +26,6 @@ namespace {
 
 constexpr std::size_t kSnippetLength = 200;
 constexpr std::size_t kSnippetSourceLimit = 6000;
-// Matches counted exactly, beyond which a count is Xapian's estimate ("about N").
-constexpr Xapian::doccount kExactCountLimit = 1'000'000;
 
 // The document ids of every match.
 class MatchIds : public Xapian::MatchSpy {
@@ -78,6 +76,7 @@ std::vector<FacetCount> count_facet(const Xapian::Database& db, Xapian::valueno 
 struct MatchCount {
   std::uint64_t total = 0;
   bool exact = false;
+  std::uint64_t at_least = 0;  ///< matches certainly there (Xapian's lower bound)
 };
 MatchCount count_matches(const Xapian::Database& db, const Xapian::Query& query,
                          Xapian::doccount check_at_least, Xapian::MatchSpy* spy = nullptr) {
@@ -88,7 +87,8 @@ MatchCount count_matches(const Xapian::Database& db, const Xapian::Query& query,
   Xapian::MSet all = counting.get_mset(0, 0, check_at_least);
   counting.clear_matchspies();
   return {all.get_matches_estimated(),
-          all.get_matches_lower_bound() == all.get_matches_upper_bound()};
+          all.get_matches_lower_bound() == all.get_matches_upper_bound(),
+          all.get_matches_lower_bound()};
 }
 
 Xapian::valueno facet_slot(std::string_view name) {
@@ -370,21 +370,25 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
   }
   // The count: a second, unweighted pass over the whole match set, so that it neither depends
   // on the page asked for (a ranked pass stops early, and its estimate moves with --limit) nor
-  // on which tier filled the page. Exact up to kExactCountLimit matches (BENCHMARKS.md, "exact
-  // counts"); facets need every match, so with them it is always exact.
-  const Xapian::doccount check =
-      options.facets.empty() ? std::min<Xapian::doccount>(db.get_doccount(), kExactCountLimit)
-                             : db.get_doccount();
+  // on which tier filled the page. Exact up to SearchOptions::exact_count_limit matches, an
+  // estimate above (BENCHMARKS.md, "Exact counts"); facets need every match, so with them it is
+  // always exact.
+  const Xapian::doccount check = !options.facets.empty()
+                                     ? db.get_doccount()
+                                     : static_cast<Xapian::doccount>(std::min<std::size_t>(
+                                           db.get_doccount(), options.exact_count_limit));
   MatchIds matches;
   MatchCount count = count_matches(db, query, check, options.facets.empty() ? nullptr : &matches);
   result.total = count.total;
   result.total_exact = count.exact;
+  result.total_at_least = count.at_least;
   // An estimate is never below what the page shows.
   const std::uint64_t shown = options.offset + mset.size();
   if (!mset.empty() && result.total < shown) {
     result.total = shown;
     result.total_exact = false;
   }
+  result.total_at_least = std::max<std::uint64_t>(result.total_at_least, shown);
   if (!options.facets.empty()) {
     // Facets count the whole match set: the counting pass lists every match, while the ranked
     // pass above stays free to stop early. At 600k, "cancer" with two facets: 112 ms as one
@@ -409,7 +413,8 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
       TrialQueryParser corrected_parser(db);
       MatchCount all_words =
           count_matches(db, filtered(corrected_parser.parse(corrected, MatchMode::All)),
-                        std::min<Xapian::doccount>(db.get_doccount(), kExactCountLimit));
+                        static_cast<Xapian::doccount>(
+                            std::min<std::size_t>(db.get_doccount(), options.exact_count_limit)));
       if (all_words.total > 0) {
         result.did_you_mean = corrected;
         result.did_you_mean_matches = all_words.total;
@@ -497,6 +502,7 @@ std::string search_result_to_json(const SearchResult& r) {
   w.key("parsed").value(r.parsed);
   w.key("total").value(r.total);
   w.key("total_exact").value(r.total_exact);
+  if (!r.total_exact) w.key("total_at_least").value(r.total_at_least);
   w.field_if("did_you_mean", r.did_you_mean);
   if (r.no_all_words_match) {
     w.key("all_words_matched").value(false);

@@ -18,6 +18,9 @@ enum class SortOrder { Relevance, Start, Updated, Enrollment };
 /// Facets a user can ask for, in the --facets spelling.
 inline constexpr std::string_view kFacetNames = "status phase country type sponsor-class";
 
+/// Default of SearchOptions::exact_count_limit (BENCHMARKS.md, "exact counts").
+inline constexpr std::size_t kExactCountLimit = 1'000;
+
 struct SearchOptions {
   std::string query;
   MatchMode mode = MatchMode::Relaxed;
@@ -27,6 +30,10 @@ struct SearchOptions {
   std::size_t offset = 0;
   std::vector<std::string> facets;  ///< names from kFacetNames
   bool explain = false;
+  /// Matches counted one by one, so that a count up to this many is exact
+  /// (SearchResult::total_exact); above it, the count is Xapian's estimate ("about N"). Facets
+  /// count every match whatever this says. 0: the estimate only (BENCHMARKS.md, "exact counts").
+  std::size_t exact_count_limit = kExactCountLimit;
   /// Read each hit's stored record and make its snippet; false fills only Hit::trial.nct_id
   /// (from the id term), which is all `--ids` prints.
   bool records = true;
@@ -67,6 +74,7 @@ struct SearchResult {
   std::string parsed;  ///< Xapian's description of the query run
   std::uint64_t total = 0;
   bool total_exact = false;
+  std::uint64_t total_at_least = 0;  ///< when not exact: matches certainly there
   std::vector<Hit> hits;
   std::vector<Facet> facets;
   std::string did_you_mean;
