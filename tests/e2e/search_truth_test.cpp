@@ -623,3 +623,37 @@ TEST_CASE(
   }
   CHECK(three_way.size() == 1);  // two copies of one date: the same one wins in any order
 }
+
+TEST_CASE(
+    "above the exact limit the count is still the same for every page, and never below "
+    "what is certain",
+    "[e2e][counts]") {
+  test::TempDir dir;
+  auto src = dir.path() / "many.jsonl";
+  {
+    std::ofstream out(src);
+    for (int i = 0; i < 1500; ++i)
+      out << test::study_json(fmt_id(i), "Sarcoidosis registry " + std::to_string(i)) << "\n";
+  }
+  std::string db = (dir.path() / "db").string();
+  REQUIRE(run_cli({"index", "--db", db, src.string()}).exit_code == 0);
+  simdjson::dom::parser parser;
+  std::set<std::uint64_t> totals;
+  for (const std::string limit : {"0", "1", "20"}) {
+    auto r = run_cli({"search", "--db", db, "--json", "--limit", limit, "sarcoidosis"});
+    REQUIRE(r.exit_code == 0);
+    auto doc = parser.parse(r.out);
+    totals.insert(std::uint64_t(doc["total"]));
+    if (!bool(doc["total_exact"])) CHECK(std::uint64_t(doc["total_at_least"]) >= 1000);
+  }
+  CHECK(totals.size() == 1);
+  // --facets count every match: the exact count
+  auto facets = run_cli(
+      {"search", "--db", db, "--json", "--limit", "0", "--facets", "status", "sarcoidosis"});
+  auto doc = parser.parse(facets.out);
+  CHECK(bool(doc["total_exact"]));
+  CHECK(std::uint64_t(doc["total"]) == 1500);
+  auto human = run_cli({"search", "--db", db, "--limit", "1", "sarcoidosis"});
+  CHECK((human.out.find("about ") == 0 || human.out.find("at least ") == 0 ||
+         human.out.find("1500 trials match") == 0));
+}
