@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "analyzers/text_fold.hpp"
 
 namespace trialsearch {
@@ -25,6 +27,47 @@ std::optional<FieldSpec> field_by_query_name(std::string_view name) {
     }
   }
   return std::nullopt;
+}
+
+bool is_query_field_name(std::string_view name) {
+  if (field_by_query_name(name)) return true;
+  for (const auto& r : kRanges)
+    if (r.name == name) return true;
+  return false;
+}
+
+std::string query_field_names() {
+  std::string out;
+  for (const auto& f : kFields) out += (out.empty() ? "" : " ") + std::string(f.query_names);
+  for (const auto& r : kRanges) out += " " + std::string(r.name);
+  return out;
+}
+
+std::string query_fields_help() {
+  auto names_of = [](std::string_view names) {
+    std::string out;
+    while (!names.empty()) {
+      auto sp = names.find(' ');
+      out += std::string(names.substr(0, sp)) + ": ";
+      if (sp == std::string_view::npos) break;
+      names.remove_prefix(sp + 1);
+    }
+    return out;
+  };
+  std::string text = "Fields (field:word, field:\"a phrase\", field:(a OR b)):\n";
+  for (const auto& f : kFields)
+    if (f.kind != FieldKind::Filter)
+      text += fmt::format("  {:<28}{}\n", names_of(f.query_names), f.help);
+  text += "Filters (field:value, exact values; a value the registry does not have is refused):\n";
+  for (const auto& f : kFields)
+    if (f.kind == FieldKind::Filter)
+      text += fmt::format("  {:<28}{}\n", names_of(f.query_names), f.help);
+  text += "Ranges (field:A..B, field:A.., field:..B; dates YYYY, YYYY-MM or YYYY-MM-DD):\n";
+  for (const auto& r : kRanges)
+    text += fmt::format(
+        "  {:<28}{}\n",
+        std::string(r.name) + (r.kind == RangeKind::Date ? ":2023..2025" : ":100..500"), r.help);
+  return text;
 }
 
 std::string make_term(std::string_view prefix, std::string_view value) {

@@ -34,6 +34,7 @@ struct FieldSpec {
   unsigned weight;    ///< wdf increment for Text fields (ClinicalTrials.gov weights x10)
   bool in_free_text;  ///< Text fields also indexed without prefix for unfielded search
   bool positional;    ///< Text fields: word positions kept, so quoted phrases match in the field
+  std::string_view help;  ///< what `name:` searches, for `search --help` and the README
 };
 
 /// Long text fields that are indexed once, with their prefix only, and that unfielded words
@@ -48,36 +49,62 @@ inline constexpr std::array<std::string_view, 3> kDefaultSearchFields{"summary",
 // clang-format off
 inline constexpr std::array kFields{
   //          name              query names                   prefix  kind               weight free   pos
-  FieldSpec{"id",              "id nct",                     "Q",    FieldKind::Id,     0, false, false},
-  FieldSpec{"title",           "title",                      "S",    FieldKind::Text,   9, true,  true},
-  FieldSpec{"condition",       "condition cond",             "XC",   FieldKind::Text,   8, true,  true},
-  FieldSpec{"intervention",    "intervention drug",          "XI",   FieldKind::Text,   8, true,  true},
-  FieldSpec{"keyword",         "keyword",                    "K",    FieldKind::Text,   6, true,  true},
-  FieldSpec{"outcome",         "outcome",                    "XO",   FieldKind::Text,   5, false, false},
-  FieldSpec{"summary",         "summary description",        "XB",   FieldKind::Text,   4, false, false},
-  FieldSpec{"sponsor",         "sponsor",                    "XSP",  FieldKind::Text,   4, true,  true},
-  FieldSpec{"other-id",        "otherid",                    "XID",  FieldKind::Text,   4, true,  true},
-  FieldSpec{"mesh",            "mesh",                       "XM",   FieldKind::Text,   3, true,  true},
-  FieldSpec{"site",            "site location facility",     "XL",   FieldKind::Text,   3, true,  true},
-  FieldSpec{"city",            "city",                       "XCI",  FieldKind::Text,   3, false, true},
-  FieldSpec{"eligibility",     "eligibility criteria",       "XE",   FieldKind::Text,   1, false, false},
-  FieldSpec{"status",          "status",                     "XST",  FieldKind::Filter, 0, false, false},
-  FieldSpec{"phase",           "phase",                      "XPH",  FieldKind::Filter, 0, false, false},
-  FieldSpec{"type",            "type",                       "XTY",  FieldKind::Filter, 0, false, false},
-  FieldSpec{"sex",             "sex",                        "XSX",  FieldKind::Filter, 0, false, false},
-  FieldSpec{"healthy",         "healthy",                    "XHV",  FieldKind::Filter, 0, false, false},
-  FieldSpec{"age-group",       "agegroup",                   "XAG",  FieldKind::Filter, 0, false, false},
-  FieldSpec{"country",         "country",                    "XCO",  FieldKind::Filter, 0, false, false},
-  FieldSpec{"sponsor-class",   "sponsorclass",               "XSC",  FieldKind::Filter, 0, false, false},
-  FieldSpec{"has-results",     "results",                    "XRS",  FieldKind::Filter, 0, false, false},
-  FieldSpec{"drug-name",       "drugname",                   "XDN",  FieldKind::Filter, 0, false, false},
-  FieldSpec{"drug-code",       "drugcode",                   "XDC",  FieldKind::Filter, 0, false, false},
-  // an intervention's own name (not its other names): two of them in one record are two drugs
-  FieldSpec{"drug-primary",    "drugprimary",                "XDP",  FieldKind::Filter, 0, false, false},
-  // a condition as listed, whole: what condition abbreviations (SLE, LN) expand to
-  FieldSpec{"condition-name",  "conditionname",              "XCN",  FieldKind::Filter, 0, false, false},
-  FieldSpec{"mesh-term",       "meshterm",                   "XMT",  FieldKind::Filter, 0, false, false},
-  FieldSpec{"mesh-id",         "meshid",                     "XMI",  FieldKind::Filter, 0, false, false},
+  FieldSpec{"id",              "id nct",                     "Q",    FieldKind::Id,     0, false, false,
+            "an NCT id (id:NCT05869955); other ids (sponsor protocol numbers) as a phrase"},
+  FieldSpec{"title",           "title",                      "S",    FieldKind::Text,   9, true,  true,
+            "brief and official titles, acronym"},
+  FieldSpec{"condition",       "condition cond",             "XC",   FieldKind::Text,   8, true,  true,
+            "conditions"},
+  FieldSpec{"intervention",    "intervention drug",          "XI",   FieldKind::Text,   8, true,  true,
+            "intervention names and their other names, drug codes and aliases"},
+  FieldSpec{"keyword",         "keyword",                    "K",    FieldKind::Text,   6, true,  true,
+            "keywords"},
+  FieldSpec{"outcome",         "outcome",                    "XO",   FieldKind::Text,   5, false, false,
+            "primary and secondary outcome measures"},
+  FieldSpec{"summary",         "summary description",        "XB",   FieldKind::Text,   4, false, false,
+            "brief summary, detailed description, arm groups"},
+  FieldSpec{"sponsor",         "sponsor",                    "XSP",  FieldKind::Text,   4, true,  true,
+            "lead sponsor and collaborators"},
+  FieldSpec{"other-id",        "otherid",                    "XID",  FieldKind::Text,   4, true,  true,
+            "other study ids: sponsor protocol numbers, EudraCT, ISRCTN..."},
+  FieldSpec{"mesh",            "mesh",                       "XM",   FieldKind::Text,   3, true,  true,
+            "MeSH terms of conditions and interventions, and their ancestors"},
+  FieldSpec{"site",            "site location facility",     "XL",   FieldKind::Text,   3, true,  true,
+            "site facilities, with their city, state and country"},
+  FieldSpec{"city",            "city",                       "XCI",  FieldKind::Text,   3, false, true,
+            "site cities"},
+  FieldSpec{"eligibility",     "eligibility criteria",       "XE",   FieldKind::Text,   1, false, false,
+            "eligibility criteria"},
+  FieldSpec{"status",          "status",                     "XST",  FieldKind::Filter, 0, false, false,
+            "overall status: recruiting, \"not yet recruiting\", completed..."},
+  FieldSpec{"phase",           "phase",                      "XPH",  FieldKind::Filter, 0, false, false,
+            "phase: early1, 1, 2, 3, 4, 1/2, na"},
+  FieldSpec{"type",            "type",                       "XTY",  FieldKind::Filter, 0, false, false,
+            "study type: interventional, observational, \"expanded access\""},
+  FieldSpec{"sex",             "sex",                        "XSX",  FieldKind::Filter, 0, false, false,
+            "sex of participants: all, female, male"},
+  FieldSpec{"healthy",         "healthy",                    "XHV",  FieldKind::Filter, 0, false, false,
+            "accepts healthy volunteers: yes, no"},
+  FieldSpec{"age-group",       "agegroup",                   "XAG",  FieldKind::Filter, 0, false, false,
+            "age group: child, adult, \"older adult\""},
+  FieldSpec{"country",         "country",                    "XCO",  FieldKind::Filter, 0, false, false,
+            "a site's country: name or ISO 3166 code (germany, DE, DEU, USA, UK)"},
+  FieldSpec{"sponsor-class",   "sponsorclass",               "XSC",  FieldKind::Filter, 0, false, false,
+            "funder type: nih, fed, industry, other..."},
+  FieldSpec{"has-results",     "results",                    "XRS",  FieldKind::Filter, 0, false, false,
+            "results posted: yes, no"},
+  FieldSpec{"drug-name",       "drugname",                   "XDN",  FieldKind::Filter, 0, false, false,
+            "an intervention name exactly, aliases included"},
+  FieldSpec{"drug-code",       "drugcode",                   "XDC",  FieldKind::Filter, 0, false, false,
+            "a drug code exactly (cc97540)"},
+  FieldSpec{"drug-primary",    "drugprimary",                "XDP",  FieldKind::Filter, 0, false, false,
+            "an intervention's own name exactly (not its other names)"},
+  FieldSpec{"condition-name",  "conditionname",              "XCN",  FieldKind::Filter, 0, false, false,
+            "a listed condition exactly, whole (\"lupus nephritis\"); what SLE, LN expand to"},
+  FieldSpec{"mesh-term",       "meshterm",                   "XMT",  FieldKind::Filter, 0, false, false,
+            "a MeSH term exactly (\"lupus nephritis\")"},
+  FieldSpec{"mesh-id",         "meshid",                     "XMI",  FieldKind::Filter, 0, false, false,
+            "a MeSH id (D008181)"},
 };
 // clang-format on
 
@@ -111,6 +138,36 @@ enum Slot : unsigned {
   kSlotFacetSponsorClass = 14,
   kSlotNctId = 15,  ///< the NCT id as shown (NCT01234567): ids of hits without their termlists
 };
+
+enum class RangeKind { Date, Number };
+
+/// Ranges a query can restrict a value slot to (`start:2023..2025`; either end may be left out).
+struct RangeSpec {
+  std::string_view name;  ///< typed before the colon
+  Slot slot;
+  RangeKind kind;
+  std::string_view help;
+};
+
+// clang-format off
+inline constexpr std::array kRanges{
+  RangeSpec{"start",      kSlotStartDate,      RangeKind::Date,   "start date"},
+  RangeSpec{"completion", kSlotCompletionDate, RangeKind::Date,   "completion date"},
+  RangeSpec{"posted",     kSlotFirstPosted,    RangeKind::Date,   "first posted"},
+  RangeSpec{"updated",    kSlotLastUpdate,     RangeKind::Date,   "last update posted"},
+  RangeSpec{"enrollment", kSlotEnrollment,     RangeKind::Number, "enrollment (participants)"},
+};
+// clang-format on
+
+/// Whether `name` is a field or range name a query may put before a colon.
+bool is_query_field_name(std::string_view name);
+
+/// Every name a query may put before a colon, in schema order, space-separated.
+std::string query_field_names();
+
+/// The query fields, filters and ranges, one line each, generated from kFields and kRanges:
+/// the "Fields" part of `search --help` and of the README.
+std::string query_fields_help();
 
 /// Separator between several facet values in one slot.
 inline constexpr char kFacetSeparator = '\x1f';

@@ -73,14 +73,19 @@ int run_index(const IndexCommandOptions& o) {
   if (!o.quiet) {
     fmt::print(stderr,
                "indexed {} into {}{}: {} read, {} added, {} replaced, {} unchanged, {} removed, "
-               "{} skipped; {} status changes; {} documents; {:.1f} s\n",
+               "{} skipped{}; {} status changes; {} documents; {:.1f} s\n",
                s.inputs == 1 ? "1 input" : fmt::format("{} inputs", s.inputs), options.db_path,
                s.generation.empty() ? "" : " (" + s.generation + ")", s.read, s.added, s.replaced,
-               s.unchanged, s.removed, s.skipped, s.status_changes, s.documents, s.seconds);
+               s.unchanged, s.removed, s.skipped,
+               s.duplicates ? fmt::format(", {} read twice (the newest kept)", s.duplicates) : "",
+               s.status_changes, s.documents, s.seconds);
     for (const auto& [reason, n] : s.skip_reasons)
       fmt::print(stderr, "  skipped {}x: {}\n", n, reason);
   }
   if (o.json) fmt::print("{}\n", summary_to_json(s));
+  // an input that could not be read (missing, unreadable, truncated) is an I/O error; a
+  // malformed record in a readable input is a partial success
+  if (s.input_errors) return kExitRuntime;
   return s.skipped ? kExitPartial : kExitOk;
 }
 

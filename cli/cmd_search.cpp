@@ -3,7 +3,9 @@
 
 #include <memory>
 
+#include "analyzers/fields.hpp"
 #include "cli/commands.hpp"
+#include "cli/labels.hpp"
 #include "cli/terminal.hpp"
 #include "indexer/db_path.hpp"
 #include "indexer/errors.hpp"
@@ -21,6 +23,7 @@ struct SearchCommandOptions {
   std::string sort = "relevance";
   std::string aliases = "on";
   bool json = false, jsonl = false, csv = false, ids = false;
+  std::string explain;  ///< empty, "summary" or "full"
 };
 
 MatchMode parse_match(const std::string& m) {
@@ -45,35 +48,78 @@ std::string join(const std::vector<std::string>& v, std::string_view sep) {
   return out;
 }
 
-void print_human(const SearchResult& r, const SearchOptions& o) {
+// Where a hit's snippet and explanation lines start.
+constexpr std::size_t kHitIndent = 5;
+// Values of a facet listed before the rest are summed on one line.
+constexpr std::size_t kFacetRows = 10;
+
+// A facet as a small table, most frequent value first: the top kFacetRows, then the rest
+// summed, under a heading that says how many values and matching trials there are.
+void print_facet(const Facet& f, std::uint64_t matches) {
+  std::size_t label_width = 12;
+  std::vector<std::string> labels;
+  for (std::size_t i = 0; i < f.counts.size() && i < kFacetRows; ++i) {
+    labels.push_back(safe(facet_label(f.name, f.counts[i].value)));
+    label_width = std::max(label_width, labels.back().size());
+  }
+  label_width = std::min<std::size_t>(label_width, 48);
+  fmt::print("\n{} ({} {} in {} matching {})\n", f.name, f.counts.size(),
+             f.counts.size() == 1 ? "value" : "values", matches, matches == 1 ? "trial" : "trials");
+  for (std::size_t i = 0; i < labels.size(); ++i)
+    fmt::print("  {:<{}}  {:>7}\n", labels[i], label_width, f.counts[i].count);
+  if (f.counts.size() > kFacetRows) {
+    std::uint64_t rest = 0;
+    for (std::size_t i = kFacetRows; i < f.counts.size(); ++i) rest += f.counts[i].count;
+    fmt::print("  {:<{}}  {:>7}\n", fmt::format("{} more", f.counts.size() - kFacetRows),
+               label_width, rest);
+  }
+}
+
+void print_human(const SearchResult& r, const SearchOptions& o, bool full_explain) {
   const bool color = use_color();
-  if (o.explain) fmt::print("parsed: {}\n", safe(r.parsed));
+  const std::size_t width = output_width();
+  for (const auto& line : r.explain_summary) fmt::print("{}\n", wrap(safe(line), width, 2));
+  if (full_explain) fmt::print("{}\n", wrap("Xapian query: " + safe(r.parsed), width, 2));
+  if (r.no_all_words_match)
+    fmt::print("No trial has all of these words. Did you mean: {} ({} {} all of its words)\n",
+               safe(r.did_you_mean), r.did_you_mean_matches,
+               r.did_you_mean_matches == 1 ? "trial has" : "trials have");
   if (r.total == 0) {
     fmt::print("No trials match.\n");
-  } else if (r.hits.empty()) {
-    fmt::print("{}{} trials match\n", r.total_exact ? "" : "about ", r.total);
   } else {
-    fmt::print("{}{} trials match (showing {}-{})\n", r.total_exact ? "" : "about ", r.total,
-               o.offset + 1, o.offset + r.hits.size());
+    // an estimate no higher than what was counted says only that: "at least 1000"
+    const bool lower_bound = !r.total_exact && r.total <= r.total_at_least;
+    std::string count =
+        fmt::format("{}{} {}",
+                    r.total_exact ? ""
+                    : lower_bound ? "at least "
+                                  : "about ",
+                    r.total, r.total == 1 && r.total_exact ? "trial matches" : "trials match");
+    if (r.hits.empty())
+      fmt::print("{}{}\n", count,
+                 o.limit > 0 && o.offset > 0 ? fmt::format(" (none after {})", o.offset) : "");
+    else
+      fmt::print("{} (showing {}-{})\n", count, r.hits.front().rank, r.hits.back().rank);
   }
   for (const auto& h : r.hits) {
     const Trial& t = h.trial;
-    fmt::print("{:>3}. {}  {}  {}  {}\n", h.rank, paint(t.nct_id, "1", color),
-               paint(t.overall_status.empty() ? "-" : t.overall_status,
-                     status_color(t.overall_status), color),
-               t.phases.empty() ? "-" : join(t.phases, "/"),
-               shown_title(t.brief_title, t.official_title));
-    if (!h.snippet.empty()) fmt::print("     {}\n", h.snippet);
+    std::string status = t.overall_status.empty() ? "-" : status_label(t.overall_status);
+    std::string head =
+        fmt::format("{:>3}. {}  {}  {}  {}", h.rank, paint(t.nct_id, "1", color),
+                    paint(status, status_color(t.overall_status), color), phases_label(t.phases),
+                    shown_title(t.brief_title, t.official_title));
+    fmt::print("{}\n", wrap(head, width, kHitIndent));
+    if (!h.snippet.empty())
+      fmt::print("{:{}}{}\n", "", kHitIndent, wrap(h.snippet, width, kHitIndent));
     for (const auto& m : h.matched)
-      fmt::print("     matched {}: {}{}\n", m.field, safe(m.word),
-                 m.via.empty() ? "" : fmt::format(" ({})", safe(m.via)));
+      fmt::print("{:{}}{}\n", "", kHitIndent,
+                 wrap(fmt::format("matched {}: {}{}", m.field, safe(m.word),
+                                  m.via.empty() ? "" : fmt::format(" ({})", safe(m.via))),
+                      width, kHitIndent + 2));
   }
-  for (const auto& f : r.facets) {
-    std::vector<std::string> parts;
-    for (const auto& c : f.counts) parts.push_back(fmt::format("{} {}", c.value, c.count));
-    fmt::print("{}: {}\n", f.name, parts.empty() ? "-" : join(parts, ", "));
-  }
-  if (!r.did_you_mean.empty()) fmt::print("Did you mean: {}\n", safe(r.did_you_mean));
+  for (const auto& f : r.facets) print_facet(f, r.total);
+  if (!r.did_you_mean.empty() && !r.no_all_words_match)
+    fmt::print("Did you mean: {}\n", safe(r.did_you_mean));
 }
 
 void print_csv(const SearchResult& r) {
@@ -92,6 +138,7 @@ int run_search(SearchCommandOptions& o) {
   SearchOptions& s = o.search;
   s.query = join(o.words, " ");
   s.mode = parse_match(o.match);
+  s.explain = !o.explain.empty();
   s.sort = parse_sort(o.sort);
   s.aliases = o.aliases == "off"      ? AliasMode::Off
               : o.aliases == "strict" ? AliasMode::Strict
@@ -104,6 +151,7 @@ int run_search(SearchCommandOptions& o) {
   }
   SearchResult r = with_database(resolve_db_path(o.db.db),
                                  [&](const Xapian::Database& db) { return search(db, s); });
+  const bool full_explain = o.explain == "full";
   if (o.json) {
     fmt::print("{}\n", search_result_to_json(r));
   } else if (o.jsonl) {
@@ -113,7 +161,7 @@ int run_search(SearchCommandOptions& o) {
   } else if (o.ids) {
     for (const auto& h : r.hits) fmt::print("{}\n", h.trial.nct_id);
   } else {
-    print_human(r, s);
+    print_human(r, s, full_explain);
   }
   return kExitOk;
 }
@@ -131,7 +179,9 @@ void add_filter_options(CLI::App& sub, SearchFilters& f) {
   sub.add_option("--type", f.type, "only these study types (interventional, observational...)")
       ->delimiter(',')
       ->allow_extra_args(false);
-  sub.add_option("--country", f.country, "only trials with a site in these countries")
+  sub.add_option("--country", f.country,
+                 "only trials with a site in these countries (names or ISO 3166 codes: germany, "
+                 "DE, USA, UK)")
       ->delimiter(',')
       ->allow_extra_args(false);
   sub.add_option("--sex", f.sex, "only trials open to this sex (female, male)")
@@ -139,6 +189,16 @@ void add_filter_options(CLI::App& sub, SearchFilters& f) {
       ->allow_extra_args(false);
   sub.add_option("--age", f.age_years, "only trials whose age limits include AGE years")
       ->check(CLI::Range(0, 150));
+  sub.add_option("--age-group", f.age_group,
+                 "only trials open to these age groups (child, adult, older-adult)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  sub.add_option("--funder-type", f.sponsor_class,
+                 "only trials whose lead sponsor is of these types (nih, fed, industry, other...)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
+  sub.add_option("--results", f.results, "only trials with results posted (yes) or without (no)")
+      ->check(CLI::IsMember({"yes", "no"}));
   sub.add_flag("--healthy", f.healthy, "only trials accepting healthy volunteers");
   sub.add_option("--since", f.since, "only trials updated on or after DATE (YYYY[-MM[-DD]])");
 }
@@ -149,9 +209,9 @@ void setup_search(CLI::App& app, int& exit_code) {
       "search", "Ranked keyword search (AND OR NOT, \"phrases\", field:value, ranges)");
   add_db_option(*sub, o->db);
   sub->add_option("query", o->words,
-                  "query words; field prefixes: title: cond: drug: sponsor: site: city: "
-                  "country: keyword: mesh: outcome: id: status: phase: type: sex:; "
-                  "ranges: start:2023..2025 updated:2025-01-01.. enrollment:100..500");
+                  "query words: AND OR NOT, (parentheses), \"phrases\", belim*, field:value "
+                  "and ranges (below)");
+  sub->footer(query_fields_help());
   add_filter_options(*sub, o->search.filters);
   sub->add_option("--sort", o->sort,
                   "relevance (default), start, updated or enrollment (newest/largest first)")
@@ -166,17 +226,23 @@ void setup_search(CLI::App& app, int& exit_code) {
   sub->add_option("--limit", o->search.limit, "results to show (default 10)")
       ->check(CLI::Range(0, 100000));
   sub->add_option("--offset", o->search.offset, "results to skip (default 0)");
-  sub->add_option("--facets", o->search.facets,
-                  "count matches by: status,phase,country,type,sponsor-class")
-      ->delimiter(',')
-      ->allow_extra_args(false)
-      ->check(CLI::IsMember({"status", "phase", "country", "type", "sponsor-class"}));
-  sub->add_flag("--explain", o->search.explain,
-                "show the parsed query and why each result matched");
-  sub->add_flag("--json", o->json, "one JSON document");
-  sub->add_flag("--jsonl", o->jsonl, "one JSON object per result");
-  sub->add_flag("--csv", o->csv, "CSV with a header line");
-  sub->add_flag("--ids", o->ids, "NCT ids only, one per line, best first");
+  auto* facets =
+      sub->add_option("--facets", o->search.facets,
+                      "count matches by: status,phase,country,type,sponsor-class")
+          ->delimiter(',')
+          ->allow_extra_args(false)
+          ->check(CLI::IsMember({"status", "phase", "country", "type", "sponsor-class"}));
+  auto* explain = sub->add_flag("--explain{summary}", o->explain,
+                                "what the query searched (words, fields, aliases, filters) and why "
+                                "each result matched; --explain=full adds the whole Xapian query")
+                      ->check(CLI::IsMember({"summary", "full"}));
+  sub->add_flag("--json", o->json, "one JSON document (facets and explanations included)");
+  sub->add_flag("--jsonl", o->jsonl, "one JSON object per result (explanations included)")
+      ->excludes(facets);
+  sub->add_flag("--csv", o->csv, "CSV with a header line")->excludes(facets)->excludes(explain);
+  sub->add_flag("--ids", o->ids, "NCT ids only, one per line, best first")
+      ->excludes(facets)
+      ->excludes(explain);
   sub->callback([o, &exit_code] { exit_code = run_search(*o); });
 }
 

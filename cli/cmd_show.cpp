@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/labels.hpp"
 #include "cli/terminal.hpp"
 #include "indexer/db_path.hpp"
 #include "indexer/errors.hpp"
@@ -36,9 +37,9 @@ void print_trial(const Trial& t) {
   fmt::print("{}  {}\n", paint(t.nct_id, "1", color), shown_title(t.brief_title, t.official_title));
   line("Official title", t.official_title);
   line("Acronym", t.acronym);
-  line("Status", t.overall_status);
-  line("Phase", join(t.phases, ", "));
-  line("Study type", t.study_type);
+  if (!t.overall_status.empty()) line("Status", status_label(t.overall_status));
+  if (!t.phases.empty()) line("Phase", phases_label(t.phases));
+  if (!t.study_type.empty()) line("Study type", study_type_label(t.study_type));
   if (t.enrollment) line("Enrollment", fmt::format("{} {}", *t.enrollment, t.enrollment_type));
   line("Conditions", join(t.conditions, "; "));
   line("Keywords", join(t.keywords, "; "));
@@ -65,9 +66,12 @@ void print_trial(const Trial& t) {
   line("Sex", t.sex);
   if (t.healthy_volunteers) line("Healthy volunteers", *t.healthy_volunteers ? "yes" : "no");
   line("Has results", t.has_results ? "yes" : "");
-  if (!t.brief_summary.empty()) fmt::print("\nSummary\n{}\n", safe(t.brief_summary));
+  // the record's own line breaks and bullets kept, each line wrapped to the terminal
+  const std::size_t width = output_width();
+  if (!t.brief_summary.empty())
+    fmt::print("\nSummary\n{}", wrap_paragraphs(t.brief_summary, width, 2));
   if (!t.eligibility_criteria.empty())
-    fmt::print("\nEligibility\n{}\n", safe(t.eligibility_criteria));
+    fmt::print("\nEligibility\n{}", wrap_paragraphs(t.eligibility_criteria, width, 2));
   for (const auto& o : t.primary_outcomes) line("Primary outcome", o.measure);
   if (!t.sites.empty()) fmt::print("\nSites ({})\n", t.sites.size());
   for (const auto& s : t.sites) {

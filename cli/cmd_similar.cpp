@@ -7,6 +7,7 @@
 #include <set>
 
 #include "cli/commands.hpp"
+#include "cli/labels.hpp"
 #include "cli/terminal.hpp"
 #include "indexer/db_path.hpp"
 #include "indexer/errors.hpp"
@@ -58,10 +59,12 @@ int run_similar(SimilarCommandOptions& o) {
     if (r.hits.empty()) fmt::print("No similar trials found.\n");
     for (const auto& h : r.hits) {
       const Trial& t = h.trial;
-      fmt::print("{:>3}. {}  {}  {}\n", h.rank, paint(t.nct_id, "1", color),
-                 paint(t.overall_status.empty() ? "-" : t.overall_status,
-                       status_color(t.overall_status), color),
-                 shown_title(t.brief_title, t.official_title));
+      std::string head =
+          fmt::format("{:>3}. {}  {}  {}", h.rank, paint(t.nct_id, "1", color),
+                      paint(t.overall_status.empty() ? "-" : status_label(t.overall_status),
+                            status_color(t.overall_status), color),
+                      shown_title(t.brief_title, t.official_title));
+      fmt::print("{}\n", wrap(head, output_width(), 5));
       // the same word can match in several fields: show it once, with its strongest weight
       std::map<std::string, std::vector<std::string>> by_group;
       std::set<std::pair<std::string, std::string>> seen;
@@ -71,7 +74,7 @@ int run_similar(SimilarCommandOptions& o) {
       for (const auto& [group, words] : by_group) {
         std::string line;
         for (const auto& wd : words) line += (line.empty() ? "" : ", ") + wd;
-        fmt::print("     shares {}: {}\n", group, line);
+        fmt::print("     {}\n", wrap(fmt::format("shares {}: {}", group, line), output_width(), 7));
       }
     }
   }

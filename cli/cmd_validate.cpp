@@ -67,6 +67,8 @@ int run_validate(const ValidateOptions& o) {
         seconds > 0 ? sink.trials / seconds : 0.0,
         seconds > 0 ? counts.bytes / 1e6 / seconds : 0.0);
   }
+  // a missing or unreadable input is an I/O error (exit 1); malformed records exit 4
+  if (counts.input_errors) return kExitRuntime;
   return sink.skips ? kExitPartial : kExitOk;
 }
 

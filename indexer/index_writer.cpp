@@ -14,6 +14,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -220,6 +221,19 @@ std::vector<std::string> hashes_by_docid(const Xapian::Database& db) {
   return hashes;
 }
 
+}  // namespace
+
+bool supersedes(const Xapian::Document& candidate, const Xapian::Document& held) {
+  // sortable_serialise keeps the dates' order as strings; a record without one sorts first
+  const std::string new_date = candidate.get_value(kSlotLastUpdate),
+                    old_date = held.get_value(kSlotLastUpdate);
+  if (new_date != old_date) return new_date > old_date;
+  if (new_date.empty()) return true;  // undated: the copy read last
+  return candidate.get_value(kSlotContentHash) > held.get_value(kSlotContentHash);
+}
+
+namespace {
+
 // The overall status in a document's record (its hit parts are enough).
 std::string status_of(const Xapian::Document& doc) {
   return trial_from_record(doc.get_data(), RecordParts::Hit).overall_status;
@@ -304,6 +318,7 @@ IndexSummary build_generation(const std::vector<std::string>& sources,
         });
     summary.read = built.read;
     summary.inputs = counts.inputs;
+    summary.input_errors = counts.input_errors;
     summary.bytes = counts.bytes;
     Xapian::WritableDatabase db(shard_options.output, Xapian::DB_OPEN);
     if (live) {
@@ -326,7 +341,7 @@ IndexSummary build_generation(const std::vector<std::string>& sources,
             *live));
     } else {
       summary.added = built.written;
-      summary.replaced = built.duplicates;
+      summary.duplicates = built.duplicates;
     }
     // Imported lexicons are the user's, not the sources': the new generation keeps them.
     if (live) copy_lexicons(Xapian::Database((fs::path(db_dir) / *live).string()), db);
@@ -429,6 +444,13 @@ IndexSummary update_live(const std::vector<std::string>& sources,
   std::set<std::string> changed_ids;
   std::vector<std::pair<std::string, std::vector<std::vector<std::string>>>> new_links;
   std::uint64_t since_commit = 0, records = 0;
+  // The trials of this run: whether each was in the database before, with which content, and
+  // the content it has now.
+  struct RunTrial {
+    bool existed = false;
+    std::string start_hash, hash;
+  };
+  std::unordered_map<std::string, RunTrial> in_run;
   auto last_progress = Clock::now();
   auto report = [&](bool force) {
     auto now = Clock::now();
@@ -448,12 +470,21 @@ IndexSummary update_live(const std::vector<std::string>& sources,
     ++records;
     if (!*next) continue;
     BuiltDocument& built = **next;
+    // Each trial is counted once, by what it was before the run and what it is after: a trial
+    // that two inputs hold (a zip and an NDJSON) is one duplicate, not two replacements.
+    auto [run_entry, first_copy] = in_run.try_emplace(built.id_term);
+    RunTrial& seen = run_entry->second;
+    if (!first_copy) ++summary.duplicates;
     Xapian::PostingIterator p = db.postlist_begin(built.id_term);
     if (p != db.postlist_end(built.id_term)) {
       Xapian::docid id = *p;
       Xapian::Document old = db.get_document(id);
-      if (old.get_value(kSlotContentHash) == built.content_hash) {
-        ++summary.unchanged;
+      const std::string old_hash = old.get_value(kSlotContentHash);
+      if (first_copy) {
+        seen.existed = true;
+        seen.start_hash = seen.hash = old_hash;
+      }
+      if (old_hash == built.content_hash || !supersedes(built.document, old)) {
         report(false);
         continue;
       }
@@ -461,13 +492,12 @@ IndexSummary update_live(const std::vector<std::string>& sources,
       if (old_status != built.status && change.status_changes.size() < kMaxLoggedIds)
         change.status_changes.push_back({built.nct_id, old_status, built.status});
       db.replace_document(id, built.document);
-      ++summary.replaced;
       graph.remove_provenance(built.nct_id);
     } else {
       db.add_document(built.document);
-      ++summary.added;
       if (change.added.size() < kMaxLoggedIds) change.added.push_back(built.nct_id);
     }
+    seen.hash = built.content_hash;
     changed_ids.insert(built.nct_id);
     for (const auto& g : built.alias_groups) graph.link_group(g, built.nct_id);
     std::sort(built.spelling_words.begin(), built.spelling_words.end());
@@ -484,9 +514,18 @@ IndexSummary update_live(const std::vector<std::string>& sources,
   }
   closer.join();
   if (reader_error) std::rethrow_exception(reader_error);
+  for (const auto& [term, t] : in_run) {
+    if (!t.existed)
+      ++summary.added;
+    else if (t.hash == t.start_hash)
+      ++summary.unchanged;
+    else
+      ++summary.replaced;
+  }
 
   summary.read = records;
   summary.inputs = counts.inputs;
+  summary.input_errors = counts.input_errors;
   summary.bytes = counts.bytes;
   // The documents and their links first; then lexicons, synonyms and metadata as one
   // transaction, so that a failure there (a lexicon that cannot be stored) changes none of them.
@@ -602,6 +641,7 @@ std::string summary_to_json(const IndexSummary& s) {
   w.key("read").value(s.read);
   w.key("added").value(s.added);
   w.key("replaced").value(s.replaced);
+  w.key("duplicates").value(s.duplicates);
   w.key("unchanged").value(s.unchanged);
   w.key("removed").value(s.removed);
   w.key("status_changes").value(s.status_changes);

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <xapian.h>
+
 namespace trialsearch {
 
 struct IndexOptions {
@@ -27,15 +29,26 @@ struct IndexOptions {
   double max_removed_share = 0.10;
 };
 
+/// Whether `candidate`, a record of the trial `held` holds, should replace it: a later last
+/// update date wins; on the same date, the greater content hash (so that two records of one
+/// version, such as its XML and its JSON, give the same index in either order); undated
+/// records, the candidate (the copy read last).
+bool supersedes(const Xapian::Document& candidate, const Xapian::Document& held);
+
 struct IndexSummary {
   std::uint64_t read = 0;       ///< records read from the sources
   std::uint64_t added = 0;      ///< new trials
   std::uint64_t replaced = 0;   ///< trials whose content changed
   std::uint64_t unchanged = 0;  ///< trials read again with the same content: skipped cheaply
-  std::uint64_t removed = 0;    ///< trials absent from a snapshot
+  /// Records of a trial read earlier in the same run (one NCT id in two inputs): the newest
+  /// (last update date; on a tie, an order-independent choice) is indexed, whatever the order.
+  std::uint64_t duplicates = 0;
+  std::uint64_t removed = 0;  ///< trials absent from a snapshot
   std::uint64_t status_changes = 0;
   std::uint64_t skipped = 0;  ///< records or inputs that could not be read
   std::uint64_t inputs = 0;   ///< files and archive entries examined
+  /// Inputs that could not be read whole (missing, unreadable, a truncated archive): exit 1.
+  std::uint64_t input_errors = 0;
   std::uint64_t bytes = 0;
   std::map<std::string, std::uint64_t> skip_reasons;  ///< reason -> count
   std::uint64_t documents = 0;                        ///< documents in the database afterwards

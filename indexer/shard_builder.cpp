@@ -12,9 +12,11 @@
 
 #include <fmt/format.h>
 
+#include "analyzers/fields.hpp"
 #include "indexer/bounded_queue.hpp"
 #include "indexer/document_builder.hpp"
 #include "indexer/errors.hpp"
+#include "indexer/index_writer.hpp"
 
 namespace trialsearch {
 namespace {
@@ -73,7 +75,12 @@ void build_one_shard(BoundedQueue<Trial>& queue, const std::string& path,
     };
     next_segment();
     DocumentBuilder builder;
-    std::unordered_map<std::string, std::size_t> seen;  // id term -> segment holding it
+    // id term -> the segment holding it, and its copy's last update and content hash
+    struct Held {
+      std::size_t segment;
+      Xapian::Document values;  ///< the two values supersedes() compares
+    };
+    std::unordered_map<std::string, Held> seen;
     while (auto t = queue.pop()) {
       BuiltDocument built;
       try {
@@ -88,20 +95,26 @@ void build_one_shard(BoundedQueue<Trial>& queue, const std::string& path,
       // unique-term lookup that replace_document() makes. A copy of an id that an earlier
       // segment holds goes into this one, and is deleted from the earlier one at the end.
       const std::size_t current = out.segments.size() - 1;
-      auto [where, fresh] = seen.try_emplace(built.id_term, current);
+      Xapian::Document values;
+      values.add_value(kSlotLastUpdate, built.document.get_value(kSlotLastUpdate));
+      values.add_value(kSlotContentHash, built.content_hash);
+      auto [where, fresh] = seen.try_emplace(built.id_term, Held{current, values});
       bool added = true;
       if (fresh) {
         ++out.written;
         out.ids.push_back(built.nct_id);
         db.add_document(built.document);
       } else {
+        // one trial in two inputs: the newest copy is kept, whatever the reading order
         ++out.duplicates;
-        if (where->second == current) {
+        if (!supersedes(values, where->second.values)) continue;
+        where->second.values = values;
+        if (where->second.segment == current) {
           db.replace_document(built.id_term, built.document);
           added = false;
         } else {
-          superseded[where->second].push_back(built.id_term);
-          where->second = current;
+          superseded[where->second.segment].push_back(built.id_term);
+          where->second.segment = current;
           db.add_document(built.document);
         }
       }

@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "analyzers/alias_expansion.hpp"
 #include "analyzers/cached_stemmer.hpp"
+#include "analyzers/countries.hpp"
 #include "analyzers/fields.hpp"
 #include "analyzers/text_fold.hpp"
 #include "indexer/errors.hpp"
@@ -65,6 +68,27 @@ std::vector<FacetCount> count_facet(const Xapian::Database& db, Xapian::valueno 
   std::stable_sort(out.begin(), out.end(),
                    [](const FacetCount& a, const FacetCount& b) { return a.count > b.count; });
   return out;
+}
+
+// How many trials `query` matches: exact up to `check_at_least` matches (Xapian counts every
+// match it visits), an estimate above. Unweighted (BoolWeight): nothing is scored, the posting
+// lists are only walked. `spy`, when given, sees every match.
+struct MatchCount {
+  std::uint64_t total = 0;
+  bool exact = false;
+  std::uint64_t at_least = 0;  ///< matches certainly there (Xapian's lower bound)
+};
+MatchCount count_matches(const Xapian::Database& db, const Xapian::Query& query,
+                         Xapian::doccount check_at_least, Xapian::MatchSpy* spy = nullptr) {
+  Xapian::Enquire counting(db);
+  counting.set_weighting_scheme(Xapian::BoolWeight());
+  counting.set_query(query);
+  if (spy) counting.add_matchspy(spy);
+  Xapian::MSet all = counting.get_mset(0, 0, check_at_least);
+  counting.clear_matchspies();
+  return {all.get_matches_estimated(),
+          all.get_matches_lower_bound() == all.get_matches_upper_bound(),
+          all.get_matches_lower_bound()};
 }
 
 Xapian::valueno facet_slot(std::string_view name) {
@@ -156,6 +180,142 @@ void explain_hit(const Xapian::Enquire& enquire, Xapian::docid id,
   }
 }
 
+// What a query searched, gathered from its terms: the words of each field, the aliases each
+// synonym group added, the filter terms, and whether value ranges restrict it.
+struct QueryParts {
+  std::map<std::string, std::set<std::string>> words_by_field;
+  std::map<std::string, std::set<std::string>> aliases;  ///< typed word (stem) -> alias words
+  std::set<std::string> filters;                         ///< "status recruiting"
+  std::set<std::string> ids;
+  std::map<std::string, std::set<std::string>> phrases;  ///< phrase -> fields
+  std::set<std::string> typed_stems;                     ///< in: the stems of the typed words
+  bool ranges = false;
+};
+
+void gather(const Xapian::Query& q, QueryParts& parts) {
+  const auto type = q.get_type();
+  if (type == Xapian::Query::OP_VALUE_RANGE || type == Xapian::Query::OP_VALUE_GE ||
+      type == Xapian::Query::OP_VALUE_LE) {
+    parts.ranges = true;
+    return;
+  }
+  if (type == Xapian::Query::OP_PHRASE) {
+    std::string phrase, f;
+    for (auto t = q.get_terms_begin(); t != q.get_terms_end(); ++t) {
+      std::string word;
+      f = field_of_term(*t, &word);
+      phrase += (phrase.empty() ? "" : " ") + word;
+    }
+    parts.phrases[phrase].insert(f);
+    return;
+  }
+  if (type == Xapian::Query::OP_SYNONYM) {
+    // the group's typed word (its stem), then the aliases QueryParser added for it
+    std::vector<std::pair<std::string, std::string>> members;  // field, word
+    std::string key;
+    for (auto t = q.get_terms_begin(); t != q.get_terms_end(); ++t) {
+      std::string word;
+      std::string f = field_of_term(*t, &word);
+      if (key.empty() && parts.typed_stems.count(word)) key = word;
+      members.emplace_back(std::move(f), std::move(word));
+    }
+    if (key.empty() && !members.empty()) key = members.front().second;
+    for (const auto& [f, word] : members) {
+      if (word == key)
+        parts.words_by_field[f].insert(word);
+      else
+        parts.aliases[key].insert(word);
+    }
+    return;
+  }
+  if (type == Xapian::Query::LEAF_TERM) {
+    const std::string term = *q.get_terms_begin();
+    std::string word;
+    std::string f = field_of_term(term, &word);
+    const FieldSpec* spec = nullptr;
+    for (const auto& fs : kFields)
+      if (fs.name == f) spec = &fs;
+    if (spec && spec->kind == FieldKind::Filter) {
+      const Country* country = f == "country" ? find_country(word) : nullptr;
+      parts.filters.insert(f + " " + (country ? std::string(country->name) : word));
+    } else if (spec && spec->kind == FieldKind::Id)
+      parts.ids.insert(word);
+    else
+      parts.words_by_field[f].insert(word);
+    return;
+  }
+  for (std::size_t i = 0; i < q.get_num_subqueries(); ++i) gather(q.get_subquery(i), parts);
+}
+
+std::string joined(const std::set<std::string>& items, std::string_view sep = ", ") {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : std::string(sep)) + i;
+  return out;
+}
+
+// The readable --explain summary: words (stems shown as typed), fields, aliases, filters.
+std::vector<std::string> summarise(const Xapian::Query& query, const SearchOptions& options,
+                                   const std::vector<std::string>& typed) {
+  QueryParts parts;
+  std::map<std::string, std::string> as_typed;  // stem -> the word typed
+  for (const auto& w : typed) as_typed.emplace(stem_of(w), w);
+  for (const auto& [stem, w] : as_typed) parts.typed_stems.insert(stem);
+  gather(query, parts);
+  auto shown = [&](const std::string& stem) {
+    auto it = as_typed.find(stem);
+    return it == as_typed.end() ? stem : it->second;
+  };
+  std::vector<std::string> lines;
+  std::set<std::string> words;
+  for (const auto& [f, ws] : parts.words_by_field)
+    for (const auto& w : ws) words.insert(shown(w));
+  if (!words.empty()) lines.push_back("words: " + joined(words));
+  std::string fields;
+  for (const auto& [f, ws] : parts.words_by_field) {
+    std::set<std::string> typed_ws;
+    for (const auto& w : ws) typed_ws.insert(shown(w));
+    fields += (fields.empty() ? "" : "; ") + f + " (" + joined(typed_ws) + ")";
+  }
+  if (!fields.empty()) lines.push_back("searched in: " + fields);
+  for (const auto& [phrase, in_fields] : parts.phrases) {
+    std::string typed_phrase;
+    std::string_view rest = phrase;
+    while (!rest.empty()) {
+      auto sp = std::min(rest.find(' '), rest.size());
+      typed_phrase += (typed_phrase.empty() ? "" : " ") + shown(std::string(rest.substr(0, sp)));
+      rest.remove_prefix(std::min(sp + 1, rest.size()));
+    }
+    lines.push_back("phrase \"" + typed_phrase + "\" in: " + joined(in_fields));
+  }
+  for (const auto& [w, alias_words] : parts.aliases)
+    lines.push_back("aliases of " + shown(w) + ": " + joined(alias_words));
+  if (!parts.ids.empty()) lines.push_back("trials named: " + joined(parts.ids));
+  std::set<std::string> filters = parts.filters;
+  const SearchFilters& flags = options.filters;
+  auto flag = [&](std::string_view name, const std::vector<std::string>& values) {
+    if (!values.empty()) filters.insert(fmt::format("--{} {}", name, fmt::join(values, ",")));
+  };
+  flag("status", flags.status);
+  flag("phase", flags.phase);
+  flag("type", flags.type);
+  flag("country", flags.country);
+  flag("sex", flags.sex);
+  flag("age-group", flags.age_group);
+  flag("funder-type", flags.sponsor_class);
+  if (!flags.results.empty()) filters.insert("--results " + flags.results);
+  if (flags.healthy) filters.insert("--healthy");
+  if (options.filters.age_years) filters.insert(fmt::format("age {}", *options.filters.age_years));
+  if (!options.filters.since.empty()) filters.insert("updated since " + options.filters.since);
+  if (!filters.empty()) lines.push_back("filters: " + joined(filters, "; "));
+  if (parts.ranges) lines.push_back("ranges: restricted by date or enrollment ranges");
+  if (!words.empty() && words.size() + parts.ids.size() > 1)
+    lines.push_back(options.mode == MatchMode::Relaxed
+                        ? "trials with every word first, then trials with some (--match relaxed)"
+                    : options.mode == MatchMode::All ? "trials with every word (--match all)"
+                                                     : "trials with any word (--match any)");
+  return lines;
+}
+
 }  // namespace
 
 std::string field_of_term(std::string_view term, std::string* word) {
@@ -205,46 +365,75 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
     Xapian::MSet bound = rest.get_mset(0, 0);
     enquire.set_query(filtered(tiers.top));
     mset = enquire.get_mset(options.offset, options.limit);
-    if (mset.size() == options.limit &&
-        mset[mset.size() - 1].get_weight() > bound.get_max_possible()) {
-      done = true;
-      result.total = bound.get_matches_estimated();
-      result.total_exact = bound.get_matches_lower_bound() == bound.get_matches_upper_bound();
-    }
+    done = mset.size() == options.limit &&
+           mset[mset.size() - 1].get_weight() > bound.get_max_possible();
   }
   if (!done) {
     enquire.set_query(query);
     if (auto slot = sort_slot(options.sort); slot != Xapian::BAD_VALUENO)
       enquire.set_sort_by_value_then_relevance(slot, true);
     mset = enquire.get_mset(options.offset, options.limit);
-    result.total = mset.get_matches_estimated();
-    result.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
   }
+  // The count: a second, unweighted pass over the whole match set, so that it neither depends
+  // on the page asked for (a ranked pass stops early, and its estimate moves with --limit) nor
+  // on which tier filled the page. Exact up to SearchOptions::exact_count_limit matches, an
+  // estimate above (BENCHMARKS.md, "Exact counts"); facets need every match, so with them it is
+  // always exact.
+  const Xapian::doccount check = !options.facets.empty()
+                                     ? db.get_doccount()
+                                     : static_cast<Xapian::doccount>(std::min<std::size_t>(
+                                           db.get_doccount(), options.exact_count_limit));
+  MatchIds matches;
+  MatchCount count = count_matches(db, query, check, options.facets.empty() ? nullptr : &matches);
+  result.total = count.total;
+  result.total_exact = count.exact;
+  result.total_at_least = count.at_least;
+  // An estimate is never below what the page shows.
+  const std::uint64_t shown = options.offset + mset.size();
+  if (!mset.empty() && result.total < shown) {
+    result.total = shown;
+    result.total_exact = false;
+  }
+  result.total_at_least = std::max<std::uint64_t>(result.total_at_least, shown);
   if (!options.facets.empty()) {
-    // Facets count the whole match set: a second pass lists every match, unweighted
-    // (BoolWeight: nothing is scored), while the ranked pass above stays free to stop early.
-    // At 600k, "cancer" with two facets: 112 ms as one scored pass reading each match's slots.
-    MatchIds matches;
-    Xapian::Enquire counting(db);
-    counting.set_weighting_scheme(Xapian::BoolWeight());
-    counting.set_query(query);
-    counting.add_matchspy(&matches);
-    Xapian::MSet all = counting.get_mset(0, 0, db.get_doccount());
-    counting.clear_matchspies();
-    result.total = all.get_matches_estimated();
-    result.total_exact = all.get_matches_lower_bound() == all.get_matches_upper_bound();
+    // Facets count the whole match set: the counting pass lists every match, while the ranked
+    // pass above stays free to stop early. At 600k, "cancer" with two facets: 112 ms as one
+    // scored pass reading each match's slots.
     if (!std::is_sorted(matches.ids.begin(), matches.ids.end()))
       std::sort(matches.ids.begin(), matches.ids.end());
     for (std::size_t i = 0; i < options.facets.size(); ++i)
       result.facets.push_back({options.facets[i], count_facet(db, facet_slots[i], matches.ids)});
   }
 
-  if (mset.empty() && !options.query.empty()) result.did_you_mean = parser.corrected();
+  // "Did you mean" when nothing matched (not merely when the page is empty: --limit 0), or when
+  // no trial has every word of several but the corrected words do: then the hits are partial
+  // matches (`systemic lupus erythmatosus`) and the correction is the better search.
+  if (!options.query.empty() && result.total == 0) {
+    result.did_you_mean = parser.corrected();
+  } else if (!options.query.empty() && options.mode == MatchMode::Relaxed &&
+             split_words(parser.normalise(options.query)).size() >= 2 &&
+             count_matches(db, filtered(parser.parse(options.query, MatchMode::All)), 1).total ==
+                 0) {
+    std::string corrected = parser.corrected();
+    if (!corrected.empty() && corrected != parser.normalise(options.query)) {
+      TrialQueryParser corrected_parser(db);
+      MatchCount all_words =
+          count_matches(db, filtered(corrected_parser.parse(corrected, MatchMode::All)),
+                        static_cast<Xapian::doccount>(
+                            std::min<std::size_t>(db.get_doccount(), options.exact_count_limit)));
+      if (all_words.total > 0) {
+        result.did_you_mean = corrected;
+        result.did_you_mean_matches = all_words.total;
+        result.no_all_words_match = true;
+      }
+    }
+  }
 
   Expansions expansions;
   std::vector<std::string> words;
   if (options.explain) {
     words = split_words(parser.normalise(options.query));  // to trace synonyms to what was typed
+    result.explain_summary = summarise(tiers.query, options, words);
     AliasExpander expander = load_alias_expander(db);
     for (std::size_t i = 0; i < words.size(); ++i)  // single words and two-word names
       for (std::size_t n = 1; n <= 2 && i + n <= words.size(); ++n) {
@@ -257,7 +446,7 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
   HitSnippet snippet(query, kSnippetLength);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     Hit hit;
-    hit.rank = options.offset + it.get_rank() + 1;
+    hit.rank = it.get_rank() + 1;  // get_rank() counts from the whole result set's start
     hit.weight = it.get_weight();
     hit.percent = it.get_percent();
     Xapian::Document doc = it.get_document();
@@ -326,7 +515,17 @@ std::string search_result_to_json(const SearchResult& r) {
   w.key("parsed").value(r.parsed);
   w.key("total").value(r.total);
   w.key("total_exact").value(r.total_exact);
+  if (!r.total_exact) w.key("total_at_least").value(r.total_at_least);
   w.field_if("did_you_mean", r.did_you_mean);
+  if (r.no_all_words_match) {
+    w.key("all_words_matched").value(false);
+    w.key("did_you_mean_matches").value(r.did_you_mean_matches);
+  }
+  if (!r.explain_summary.empty()) {
+    w.key("explain_summary").begin_array();
+    for (const auto& line : r.explain_summary) w.value(line);
+    w.end_array();
+  }
   w.key("results").begin_array();
   for (const auto& h : r.hits) w.raw(hit_to_json(h));
   w.end_array();

@@ -19,6 +19,9 @@ enum class SortOrder { Relevance, Start, Updated, Enrollment };
 /// Facets a user can ask for, in the --facets spelling.
 inline constexpr std::string_view kFacetNames = "status phase country type sponsor-class";
 
+/// Default of SearchOptions::exact_count_limit (BENCHMARKS.md, "exact counts").
+inline constexpr std::size_t kExactCountLimit = 1'000;
+
 struct SearchOptions {
   std::string query;
   MatchMode mode = MatchMode::Relaxed;
@@ -29,6 +32,10 @@ struct SearchOptions {
   std::vector<std::string> facets;  ///< names from kFacetNames
   bool explain = false;
   AliasMode aliases = AliasMode::On;  ///< how far drug names expand (--aliases)
+  /// Matches counted one by one, so that a count up to this many is exact
+  /// (SearchResult::total_exact); above it, the count is Xapian's estimate ("about N"). Facets
+  /// count every match whatever this says. 0: the estimate only (BENCHMARKS.md, "exact counts").
+  std::size_t exact_count_limit = kExactCountLimit;
   /// Read each hit's stored record and make its snippet; false fills only Hit::trial.nct_id
   /// (from the id term), which is all `--ids` prints.
   bool records = true;
@@ -69,9 +76,17 @@ struct SearchResult {
   std::string parsed;  ///< Xapian's description of the query run
   std::uint64_t total = 0;
   bool total_exact = false;
+  std::uint64_t total_at_least = 0;  ///< when not exact: matches certainly there
   std::vector<Hit> hits;
   std::vector<Facet> facets;
   std::string did_you_mean;
+  /// True when no trial has every word of a query of several, and `did_you_mean` (the words
+  /// corrected) has all-words matches: `did_you_mean_matches` of them.
+  /// With SearchOptions::explain: what the query searched, one readable line each (words and
+  /// where, aliases added, filters, ranges, how words combine).
+  std::vector<std::string> explain_summary;
+  bool no_all_words_match = false;
+  std::uint64_t did_you_mean_matches = 0;
 };
 
 /// Searches `db`. Throws UsageError for a query syntax error or an unknown facet name.

@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <optional>
 #include <set>
 #include <utility>
@@ -11,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "analyzers/alias_graph.hpp"
+#include "analyzers/countries.hpp"
 #include "analyzers/drug_codes.hpp"
 #include "analyzers/fields.hpp"
 #include "analyzers/text_fold.hpp"
@@ -51,6 +53,18 @@ constexpr std::array<std::string_view, 5> kPhraseBoostFields{"title", "condition
                                                              "keyword", "mesh"};
 // A trial named by its NCT id in the query comes first.
 constexpr double kIdBoost = 1000.0;
+
+// Common English words not scored in unfielded text (`lupus and rituximab` is searched as
+// `lupus rituximab`). Kept inside quoted phrases and the exact-phrase boost, and when a query
+// has nothing else. Short on purpose: no single letters ("hepatitis a", "vitamin a"), no
+// negations ("no", "not", "without"), which carry meaning in trial records.
+constexpr std::array<std::string_view, 22> kStopwords{
+    "an", "and", "are", "as", "at",   "be",  "by",    "for",  "from", "in",  "into",
+    "is", "of",  "on",  "or", "that", "the", "their", "this", "to",   "was", "with"};
+
+bool is_stopword(std::string_view word) {
+  return std::find(kStopwords.begin(), kStopwords.end(), word) != kStopwords.end();
+}
 
 // `title:"WORDS" OR condition:"WORDS" OR ...` over kPhraseBoostFields, for plain words.
 std::string phrase_in_boost_fields(const std::string& words) {
@@ -93,6 +107,27 @@ std::optional<std::vector<std::string>> closed_values(std::string_view field_nam
   return std::nullopt;
 }
 
+// country:VALUE: a country of the ISO 3166 table by name or code, as any of the names records
+// give it ("Czechia", "Czech Republic"); else a country the database has under that name; else
+// an error, as for a misspelt status.
+Xapian::Query country_query(const Xapian::Database& db, std::string_view value,
+                            std::string& error) {
+  const std::string_view prefix = field("country").prefix;
+  if (const Country* c = find_country(value)) {
+    std::vector<Xapian::Query> names;
+    for (const auto& name : country_spellings(*c))
+      names.emplace_back(make_term(prefix, filter_value(name)));
+    return names.size() == 1 ? names.front()
+                             : Xapian::Query(Xapian::Query::OP_OR, names.begin(), names.end());
+  }
+  std::string term = make_term(prefix, filter_value(value));
+  if (db.term_exists(term)) return Xapian::Query(term);
+  error = fmt::format(
+      "unknown country '{}' (a country's name or ISO 3166 code: germany, DE, DEU, USA, UK)",
+      trim(value));
+  return Xapian::Query::MatchNothing;
+}
+
 // The filter terms of `field:value`. A value a closed field cannot hold (and the database does
 // not have either) sets `error`, naming the values it can: a usage error, not a silent zero hits.
 std::vector<std::string> checked_filter_terms(const Xapian::Database& db,
@@ -115,6 +150,17 @@ std::vector<std::string> checked_filter_terms(const Xapian::Database& db,
   return terms;
 }
 
+// The filter query of `field:value` (all of its terms: "1/2" is phase 1 and phase 2), or
+// MatchNothing with `error` set.
+Xapian::Query checked_filter_query(const Xapian::Database& db, std::string_view field_name,
+                                   std::string_view value, std::string& error) {
+  if (field_name == "country") return country_query(db, value, error);
+  auto terms = checked_filter_terms(db, field_name, value, error);
+  if (!error.empty()) return Xapian::Query::MatchNothing;
+  if (terms.size() == 1) return Xapian::Query(terms.front());
+  return Xapian::Query(Xapian::Query::OP_AND, terms.begin(), terms.end());
+}
+
 // field:value for boolean filter fields, normalised exactly as the indexer does. An unknown
 // value is left in `error` for the caller to raise once parse_query() has returned: an exception
 // thrown through Xapian 1.4's QueryParser from a FieldProcessor leaks the parser's state.
@@ -124,13 +170,9 @@ class FilterProcessor : public Xapian::FieldProcessor {
       : db_(db), field_name_(std::move(field_name)), error_(error) {}
   Xapian::Query operator()(const std::string& value) override {
     std::string error;
-    auto terms = checked_filter_terms(db_, field_name_, value, error);
-    if (!error.empty()) {
-      if (error_.empty()) error_ = std::move(error);
-      return Xapian::Query::MatchNothing;
-    }
-    if (terms.size() == 1) return Xapian::Query(terms.front());
-    return Xapian::Query(Xapian::Query::OP_AND, terms.begin(), terms.end());
+    Xapian::Query q = checked_filter_query(db_, field_name_, value, error);
+    if (!error.empty() && error_.empty()) error_ = std::move(error);
+    return q;
   }
 
  private:
@@ -223,13 +265,16 @@ class IdProcessor : public Xapian::FieldProcessor {
 class DateRangeProcessor : public Xapian::RangeProcessor {
  public:
   DateRangeProcessor(Xapian::valueno value_slot, const std::string& name)
-      : Xapian::RangeProcessor(value_slot, name + ":") {}
+      : Xapian::RangeProcessor(value_slot, name + ":"), name_(name + ":") {}
   Xapian::Query operator()(const std::string& begin, const std::string& end) override {
     auto lo = bound(begin, false);
     auto hi = bound(end, true);
     if ((!begin.empty() && !lo) || (!end.empty() && !hi))
       throw Xapian::QueryParserError("date range wants YYYY, YYYY-MM or YYYY-MM-DD: " + begin +
                                      ".." + end);
+    if (lo && hi && *lo > *hi)
+      throw Xapian::QueryParserError("empty range " + name_ + begin + ".." + end +
+                                     ": its start is after its end");
     if (lo && hi)
       return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, Xapian::sortable_serialise(*lo),
                            Xapian::sortable_serialise(*hi));
@@ -247,6 +292,31 @@ class DateRangeProcessor : public Xapian::RangeProcessor {
     if (upper && iso.size() == 7) return *n + 30;    // YYYYMM01 -> YYYYMM31
     return n;
   }
+
+ private:
+  std::string name_;
+};
+
+// enrollment:100..500; an empty range (500..100) is refused.
+class NumberRangeProcessor : public Xapian::NumberRangeProcessor {
+ public:
+  NumberRangeProcessor(Xapian::valueno value_slot, const std::string& name)
+      : Xapian::NumberRangeProcessor(value_slot, name + ":"), name_(name + ":") {}
+  Xapian::Query operator()(const std::string& begin, const std::string& end) override {
+    char* stop = nullptr;
+    if (!begin.empty() && !end.empty()) {
+      double lo = std::strtod(begin.c_str(), &stop);
+      bool lo_ok = stop && *stop == '\0';
+      double hi = std::strtod(end.c_str(), &stop);
+      if (lo_ok && stop && *stop == '\0' && lo > hi)
+        throw Xapian::QueryParserError("empty range " + name_ + begin + ".." + end +
+                                       ": its start is after its end");
+    }
+    return Xapian::NumberRangeProcessor::operator()(begin, end);
+  }
+
+ private:
+  std::string name_;
 };
 
 bool is_operator_word(std::string_view w) {
@@ -292,6 +362,216 @@ std::vector<std::string> plain_words(std::string_view s) {
   for (const auto& w : words)
     if (is_operator_word(w)) return {};
   return words;
+}
+
+// The words that are scored: all but stopwords, unless every word is one.
+std::vector<std::string> scored_words(const std::vector<std::string>& words) {
+  std::vector<std::string> out;
+  for (const auto& w : words)
+    if (!is_stopword(w)) out.push_back(w);
+  return out.empty() ? words : out;
+}
+
+// Edit distance of two short names (a misspelt field name's nearest known one).
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// Refuses what QueryParser would otherwise read silently as something else: a name before a
+// colon that is no field (`sponser:Pfizer` would be the words "sponser" and "pfizer", matching
+// nearly nothing) and unbalanced parentheses (`title:(unclosed` would be closed at the end).
+// A colon followed by a space, or after digits ("10:30"), is text. Throws UsageError.
+void check_syntax(std::string_view s) {
+  bool in_quote = false;
+  int depth = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '"') {
+      in_quote = !in_quote;
+      continue;
+    }
+    if (in_quote) continue;
+    if (c == '(') ++depth;
+    if (c == ')' && --depth < 0)
+      throw UsageError("query syntax error: ')' closes no '(' (quote it to search for it)");
+    const bool at_start =
+        i == 0 || s[i - 1] == ' ' || s[i - 1] == '(' || s[i - 1] == '+' || s[i - 1] == '-';
+    if (!at_start || !std::islower(static_cast<unsigned char>(c))) continue;
+    std::size_t end = i;
+    while (end < s.size() && std::islower(static_cast<unsigned char>(s[end]))) ++end;
+    if (end + 1 >= s.size() || s[end] != ':' || s[end + 1] == ' ') continue;
+    std::string_view name = s.substr(i, end - i);
+    if (is_query_field_name(name)) continue;
+    std::string nearest;
+    std::size_t best = 3;
+    const std::string all_names = query_field_names();
+    std::string_view names_left = all_names;
+    while (!names_left.empty()) {
+      auto sp = std::min(names_left.find(' '), names_left.size());
+      std::string_view known = names_left.substr(0, sp);
+      if (auto d = edit_distance(name, known); d < best) {
+        best = d;
+        nearest = std::string(known);
+      }
+      names_left.remove_prefix(std::min(sp + 1, names_left.size()));
+    }
+    throw UsageError(fmt::format(
+        "unknown field '{}:'{} (fields: {}; `trialsearch search --help` says what each holds; "
+        "a space after the colon searches the words)",
+        name, nearest.empty() ? "" : fmt::format(", did you mean '{}:'?", nearest), all_names));
+  }
+  if (depth > 0) throw UsageError("query syntax error: a '(' is never closed");
+}
+
+// A pasted web address: a trial's page (https://clinicaltrials.gov/study/NCT05869955, or the
+// legacy .../ct2/show/NCT05869955) becomes its NCT id; any other address its words.
+std::string replace_urls(std::string_view text) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto rest = text.substr(i);
+    auto at = std::min(
+        {rest.find("http://"), rest.find("https://"), rest.find("HTTP://"), rest.find("HTTPS://")});
+    if (at == std::string_view::npos || (at > 0 && rest[at - 1] != ' ' && rest[at - 1] != '(')) {
+      auto stop = at == std::string_view::npos ? rest.size() : at + 1;
+      out += rest.substr(0, stop);
+      i += stop;
+      continue;
+    }
+    out += rest.substr(0, at);
+    auto end = std::min(rest.find_first_of(" )", at), rest.size());
+    std::string_view url = rest.substr(at, end - at);
+    std::string id;
+    for (std::size_t k = 0; k + 11 <= url.size() && id.empty(); ++k)
+      if (is_nct_id(url.substr(k, 11)) &&
+          (k + 11 == url.size() || !std::isdigit(static_cast<unsigned char>(url[k + 11]))))
+        id = url.substr(k, 11);
+    if (!id.empty()) {
+      for (char& ch : id) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      out += id;
+    } else {
+      for (char ch : url.substr(url.find("//") + 2))
+        out += std::isalnum(static_cast<unsigned char>(ch)) ? ch : ' ';
+    }
+    i += end;
+  }
+  return out;
+}
+
+// ClinicalTrials.gov's search areas (its "expert" syntax, AREA[Name]value) and the field each
+// becomes here; an area with no field here is refused with this list.
+struct ExpertArea {
+  std::string_view area;
+  std::string_view field;  ///< a query field or range name
+};
+// clang-format off
+constexpr std::array kExpertAreas{
+  ExpertArea{"Condition", "cond"},             ExpertArea{"ConditionMeshTerm", "mesh"},
+  ExpertArea{"ConditionAncestorTerm", "mesh"}, ExpertArea{"Keyword", "keyword"},
+  ExpertArea{"BriefTitle", "title"},           ExpertArea{"OfficialTitle", "title"},
+  ExpertArea{"Acronym", "title"},              ExpertArea{"InterventionName", "drug"},
+  ExpertArea{"InterventionOtherName", "drug"}, ExpertArea{"InterventionDescription", "drug"},
+  ExpertArea{"InterventionMeshTerm", "mesh"},  ExpertArea{"InterventionAncestorTerm", "mesh"},
+  ExpertArea{"OverallStatus", "status"},       ExpertArea{"Phase", "phase"},
+  ExpertArea{"StudyType", "type"},             ExpertArea{"Sex", "sex"},
+  ExpertArea{"Gender", "sex"},                 ExpertArea{"HealthyVolunteers", "healthy"},
+  ExpertArea{"StdAge", "agegroup"},            ExpertArea{"LocationCountry", "country"},
+  ExpertArea{"LocationCity", "city"},          ExpertArea{"LocationFacility", "site"},
+  ExpertArea{"LocationState", "site"},         ExpertArea{"LeadSponsorName", "sponsor"},
+  ExpertArea{"CollaboratorName", "sponsor"},   ExpertArea{"LeadSponsorClass", "sponsorclass"},
+  ExpertArea{"NCTId", "id"},                   ExpertArea{"OrgStudyId", "otherid"},
+  ExpertArea{"SecondaryId", "otherid"},        ExpertArea{"BriefSummary", "summary"},
+  ExpertArea{"DetailedDescription", "summary"}, ExpertArea{"EligibilityCriteria", "eligibility"},
+  ExpertArea{"PrimaryOutcomeMeasure", "outcome"}, ExpertArea{"SecondaryOutcomeMeasure", "outcome"},
+  ExpertArea{"StartDate", "start"},            ExpertArea{"CompletionDate", "completion"},
+  ExpertArea{"StudyFirstPostDate", "posted"},  ExpertArea{"LastUpdatePostDate", "updated"},
+  ExpertArea{"EnrollmentCount", "enrollment"},
+};
+// clang-format on
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// The expert syntax users paste from ClinicalTrials.gov: `AREA[Condition]lupus` is
+// `cond:lupus`, `AREA[InterventionName]"CC-97540"` is `drug:"CC-97540"`,
+// `AREA[StartDate]RANGE[2023-01-01,MAX]` is `start:2023-01-01..`. An area we have no field for,
+// and the operators we have no equivalent of (SEARCH[], EXPANSION[], COVERAGE[]...), are a
+// usage error naming the areas we read.
+std::string translate_expert_syntax(std::string_view text) {
+  if (text.find('[') == std::string_view::npos) return std::string(text);
+  auto areas_list = [] {
+    std::string out;
+    for (const auto& a : kExpertAreas) out += (out.empty() ? "" : ", ") + std::string(a.area);
+    return out;
+  };
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto open = text.find('[', i);
+    if (open == std::string_view::npos) {
+      out += text.substr(i);
+      break;
+    }
+    std::size_t word = open;
+    while (word > i && std::isalpha(static_cast<unsigned char>(text[word - 1]))) --word;
+    std::string_view op = text.substr(word, open - word);
+    auto close = text.find(']', open);
+    if (op.empty() || close == std::string_view::npos) {
+      out += text.substr(i, open + 1 - i);
+      i = open + 1;
+      continue;
+    }
+    out += text.substr(i, word - i);
+    std::string_view name = text.substr(open + 1, close - open - 1);
+    if (!equal_ignoring_case(op, "AREA"))
+      throw UsageError(fmt::format(
+          "ClinicalTrials.gov's {}[...] has no equivalent here: use AREA[...] with one of: {}", op,
+          areas_list()));
+    const ExpertArea* area = nullptr;
+    for (const auto& a : kExpertAreas)
+      if (equal_ignoring_case(a.area, trim(name))) area = &a;
+    if (!area)
+      throw UsageError(fmt::format("no field here for ClinicalTrials.gov's AREA[{}] (areas: {})",
+                                   name, areas_list()));
+    i = close + 1;
+    std::string_view rest = text.substr(i);
+    if (rest.size() >= 6 && equal_ignoring_case(rest.substr(0, 6), "RANGE[")) {
+      auto end = rest.find(']');
+      if (end == std::string_view::npos)
+        throw UsageError("query syntax error: RANGE[ is never closed");
+      std::string_view bounds = rest.substr(6, end - 6);
+      auto comma = bounds.find(',');
+      if (comma == std::string_view::npos)
+        throw UsageError(fmt::format("RANGE[{}] wants two bounds: RANGE[low, high]", bounds));
+      auto bound = [](std::string_view b) {
+        b = trim(b);
+        return equal_ignoring_case(b, "MIN") || equal_ignoring_case(b, "MAX") ? std::string()
+                                                                              : std::string(b);
+      };
+      std::string lo = bound(bounds.substr(0, comma)), hi = bound(bounds.substr(comma + 1));
+      if (lo.empty() && hi.empty()) lo = area->field == "enrollment" ? "0" : "1000";
+      out += fmt::format("{}:{}..{}", area->field, lo, hi);
+      i += end + 1;
+    } else {
+      out += fmt::format("{}:", area->field);
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -377,6 +657,7 @@ bool has_negation(const Xapian::Query& q) {
 struct TrialQueryParser::Impl {
   Xapian::Database db;
   Xapian::Stem stemmer{std::string(kStemLanguage)};
+  Xapian::SimpleStopper stopper{kStopwords.begin(), kStopwords.end()};
   mutable Xapian::QueryParser qp;
   /// One parser per default search field (the free-text index, then kDefaultSearchFields).
   mutable std::vector<Xapian::QueryParser> field_parsers;
@@ -420,6 +701,7 @@ struct TrialQueryParser::Impl {
   explicit Impl(const Xapian::Database& database) : db(database) {
     qp.set_database(db);
     qp.set_stemmer(stemmer);
+    qp.set_stopper(&stopper);
     qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
     std::vector<std::string> default_prefixes{""};
     for (auto name : kDefaultSearchFields) default_prefixes.emplace_back(field(name).prefix);
@@ -427,6 +709,7 @@ struct TrialQueryParser::Impl {
       Xapian::QueryParser& p = field_parsers.emplace_back();
       p.set_database(db);
       p.set_stemmer(stemmer);
+      p.set_stopper(&stopper);
       p.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
       p.set_default_op(Xapian::Query::OP_OR);
       p.add_prefix("", prefix);
@@ -455,12 +738,13 @@ struct TrialQueryParser::Impl {
     qp.add_prefix(std::string(kDrugAliasField), (new DrugAliasProcessor(db, aliases))->release());
     qp.add_prefix("", "");
     for (auto name : kDefaultSearchFields) qp.add_prefix("", std::string(field(name).prefix));
-    qp.add_rangeprocessor((new DateRangeProcessor(kSlotStartDate, "start"))->release());
-    qp.add_rangeprocessor((new DateRangeProcessor(kSlotCompletionDate, "completion"))->release());
-    qp.add_rangeprocessor((new DateRangeProcessor(kSlotFirstPosted, "posted"))->release());
-    qp.add_rangeprocessor((new DateRangeProcessor(kSlotLastUpdate, "updated"))->release());
-    qp.add_rangeprocessor(
-        (new Xapian::NumberRangeProcessor(kSlotEnrollment, "enrollment:"))->release());
+    for (const auto& r : kRanges) {
+      std::string name(r.name);
+      if (r.kind == RangeKind::Date)
+        qp.add_rangeprocessor((new DateRangeProcessor(r.slot, name))->release());
+      else
+        qp.add_rangeprocessor((new NumberRangeProcessor(r.slot, name))->release());
+    }
   }
 
   /// The query as QueryParser gives it, quoted phrases in unpositioned fields left as they are.
@@ -501,7 +785,8 @@ TrialQueryParser::~TrialQueryParser() = default;
 void TrialQueryParser::set_alias_mode(AliasMode mode) { impl_->aliases = mode; }
 
 std::string TrialQueryParser::normalise(std::string_view text) const {
-  std::string s = lower_except_operators(collapse_space(fold_keep_case(text)));
+  std::string s = lower_except_operators(
+      collapse_space(translate_expert_syntax(replace_urls(collapse_space(fold_keep_case(text))))));
   auto codes = find_codes(s, CodeContext::Query);
   for (auto it = codes.rbegin(); it != codes.rend(); ++it) {
     if (it->spaced && !impl_->db.term_exists(impl_->stemmer(it->canonical))) continue;
@@ -517,21 +802,28 @@ Xapian::Query TrialQueryParser::parse(std::string_view text, MatchMode mode) con
 QueryTiers TrialQueryParser::parse_tiers(std::string_view text, MatchMode mode) const {
   std::string s = normalise(text);
   impl_->last_text = s;
+  if (trim(s).empty()) return {Xapian::Query::MatchAll, {}, {}};
+  check_syntax(s);  // what the user typed, before the hidden alias field is added
   if (impl_->aliases != AliasMode::Off) s = with_quoted_drug_aliases(s);
   impl_->excluded_aliases = impl_->aliases == AliasMode::Strict
                                 ? alias_terms_excluded(impl_->db, s, AliasMode::Strict)
                                 : std::set<std::string>{};
-  if (trim(s).empty()) return {Xapian::Query::MatchAll, {}, {}};
   const Xapian::Query raw_all = impl_->parse_raw(s, Xapian::Query::OP_AND);
   Xapian::Query all = relax_unpositioned_phrases(raw_all);
   QueryTiers tiers{all, {}, {}};
   Xapian::Query& query = tiers.query;
-  auto words = plain_words(s);
+  const auto typed_words = plain_words(s);
+  const auto words = scored_words(typed_words);
   if (!words.empty()) {
     // Plain words: the match set as QueryParser gives it, the weights from by_field().
-    Xapian::Query scored = impl_->by_field(s);
+    // The words scored, stopwords left out: with them, QueryParser would read a lower-case
+    // "and" or "or" as an operator (FLAG_BOOLEAN_ANY_CASE) and score "the" as a word.
+    std::string plain;
+    for (const auto& w : words) plain += (plain.empty() ? "" : " ") + w;
+    if (plain != s) all = query = impl_->parse_with(plain, Xapian::Query::OP_AND);
+    Xapian::Query scored = impl_->by_field(plain);
     bool one_word =
-        impl_->parse_with(s, Xapian::Query::OP_OR).get_description() == all.get_description();
+        impl_->parse_with(plain, Xapian::Query::OP_OR).get_description() == all.get_description();
     // Every word, each in any default field: the AND of the words' by_field() queries weighs a
     // trial exactly as `scored` does (the same terms, summed), and lets Xapian skip through the
     // rarest word instead of scanning `scored`. Not when synonyms of several words together
@@ -560,7 +852,7 @@ QueryTiers TrialQueryParser::parse_tiers(std::string_view text, MatchMode mode) 
                             Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, every, kAllWordsBoost),
                             scored);
     Xapian::Query phrase_boost;
-    if (mode != MatchMode::Any && words.size() >= 2 && words.size() <= 6) {
+    if (mode != MatchMode::Any && words.size() >= 2 && typed_words.size() <= 6) {
       Xapian::Query phrase = impl_->parse_with(phrase_in_boost_fields(s), Xapian::Query::OP_AND);
       phrase_boost = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                                    Xapian::Query(Xapian::Query::OP_FILTER, every, phrase),
@@ -625,19 +917,31 @@ Xapian::Query TrialQueryParser::filter(const SearchFilters& f) const {
     std::vector<Xapian::Query> alternatives;
     for (const auto& v : values) {
       std::string error;
-      auto terms = checked_filter_terms(impl_->db, field_name, v, error);
+      alternatives.push_back(checked_filter_query(impl_->db, field_name, v, error));
       if (!error.empty()) throw UsageError(error);
-      if (terms.size() == 1)
-        alternatives.emplace_back(terms.front());
-      else
-        alternatives.emplace_back(Xapian::Query::OP_AND, terms.begin(), terms.end());
     }
     parts.emplace_back(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
   };
   any_of("status", f.status);
   any_of("phase", f.phase);
   any_of("type", f.type);
-  any_of("country", f.country);
+  // --country splits at commas: "Korea, Republic of" comes back as two values, joined again
+  std::vector<std::string> countries;
+  for (std::size_t i = 0; i < f.country.size(); ++i) {
+    if (i + 1 < f.country.size()) {
+      std::string joined = f.country[i] + ", " + std::string(trim(f.country[i + 1]));
+      if (find_country(joined)) {
+        countries.push_back(std::move(joined));
+        ++i;
+        continue;
+      }
+    }
+    countries.push_back(f.country[i]);
+  }
+  any_of("country", countries);
+  any_of("age-group", f.age_group);
+  any_of("sponsor-class", f.sponsor_class);
+  if (!f.results.empty()) any_of("has-results", {f.results});
   if (!f.sex.empty()) {
     std::vector<std::string> sexes = f.sex;
     sexes.emplace_back("all");
@@ -664,18 +968,45 @@ Xapian::Query TrialQueryParser::filter(const SearchFilters& f) const {
 }
 
 // Spelling suggestions cost a trigram scan of the spelling table per word (11% of query time at
-// 20,000 trials), and they are only shown when nothing matched: so they are looked up on demand.
+// 20,000 trials), and they are only shown when nothing matched, or no trial has every word: so
+// they are looked up on demand. Each word is corrected on its own, and only a word the index
+// does not hold: QueryParser's own correction takes every word whose unstemmed form is no term
+// (all of them, since the index holds stems) and offers "system" for "systemic", a more frequent
+// word one edit away.
 std::string TrialQueryParser::corrected() const {
-  if (trim(impl_->last_text).empty()) return {};
-  impl_->qp.set_default_op(Xapian::Query::OP_AND);
-  try {
-    impl_->qp.parse_query(impl_->last_text, impl_->parse_flags(kParseFlags) |
-                                                Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
-  } catch (const Xapian::QueryParserError&) {
-    return {};
+  const std::string& text = impl_->last_text;
+  std::string out;
+  bool changed = false;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (!std::islower(static_cast<unsigned char>(text[i]))) {
+      out += text[i++];
+      continue;
+    }
+    std::size_t end = i;
+    while (end < text.size() && std::islower(static_cast<unsigned char>(text[end]))) ++end;
+    std::string word = text.substr(i, end - i);
+    const bool field_name = end < text.size() && text[end] == ':';
+    const bool in_word = (i > 0 && std::isalnum(static_cast<unsigned char>(text[i - 1]))) ||
+                         (end < text.size() && std::isalnum(static_cast<unsigned char>(text[end])));
+    auto indexed = [&](const std::string& w) {
+      const std::string stem = impl_->stemmer(w);
+      if (impl_->db.term_exists(stem)) return true;
+      for (auto name : kDefaultSearchFields)
+        if (impl_->db.term_exists(make_term(field(name).prefix, stem))) return true;
+      return false;
+    };
+    if (!field_name && !in_word && word.size() >= 4 && !is_stopword(word) && !indexed(word)) {
+      std::string suggestion = impl_->db.get_spelling_suggestion(word);
+      if (!suggestion.empty()) {
+        word = suggestion;
+        changed = true;
+      }
+    }
+    out += word;
+    i = end;
   }
-  impl_->filter_error.clear();  // parse() already raised any; this parse only spells
-  return impl_->qp.get_corrected_query_string();
+  return changed ? out : std::string();
 }
 
 }  // namespace trialsearch

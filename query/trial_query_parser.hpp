@@ -20,14 +20,18 @@ struct SearchFilters {
   std::vector<std::string> phase;   ///< any of these ("2", "1/2", "PHASE2")
   std::vector<std::string> type;
   std::vector<std::string> country;
-  std::vector<std::string> sex;  ///< trials open to this sex: "female" matches ALL and FEMALE
-  std::optional<int> age_years;  ///< trials whose age limits include this age
-  bool healthy = false;          ///< only trials accepting healthy volunteers
-  std::string since;             ///< last update on or after this date (YYYY[-MM[-DD]])
+  std::vector<std::string> sex;        ///< trials open to this sex: "female" matches ALL and FEMALE
+  std::optional<int> age_years;        ///< trials whose age limits include this age
+  bool healthy = false;                ///< only trials accepting healthy volunteers
+  std::string since;                   ///< last update on or after this date (YYYY[-MM[-DD]])
+  std::vector<std::string> age_group;  ///< any of these (child, adult, "older adult")
+  std::vector<std::string> sponsor_class;  ///< funder types: any of these (nih, industry...)
+  std::string results;                     ///< "yes": results posted; "no": none; empty: either
 
   bool empty() const {
     return status.empty() && phase.empty() && type.empty() && country.empty() && sex.empty() &&
-           !age_years && !healthy && since.empty();
+           !age_years && !healthy && since.empty() && age_group.empty() && sponsor_class.empty() &&
+           results.empty();
   }
 };
 

@@ -1,14 +1,17 @@
-// trialsearch-query-bench DB QUERIES [--runs N] [--facets] [--similar] [--per-query]: in-process
+// trialsearch-query-bench DB QUERIES [--runs N] [--facets] [--similar] [--per-query]
+// [--count-limit N]: in-process
 // latency of `search` over a query file (one query per line, or
 // `query<TAB>status=...,phase=...,type=...`), or with --similar of `similar` over a file of NCT
 // ids (one per line), one JSON line on stdout with p50/p95/p99/max/mean in milliseconds. The
 // database is opened once, as a long-running service would; every query asks for the top 10
 // (with snippets for search), like the CLI. --per-query also writes each query's best time over
-// the runs to stderr (ms, tab, query), slowest first.
+// the runs to stderr (ms, tab, query), slowest first. --count-limit N counts matches exactly up to
+// N (SearchOptions::exact_count_limit; 0: Xapian's estimate only), to measure what counting costs.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,17 +59,19 @@ int main(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr,
                  "usage: trialsearch-query-bench DB QUERIES [--runs N] [--facets] [--similar] "
-                 "[--per-query]\n");
+                 "[--per-query] [--count-limit N]\n");
     return 2;
   }
   int runs = 3;
   bool facets = false, similar = false, per_query = false;
+  std::optional<std::size_t> count_limit;
   for (int i = 3; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--runs" && i + 1 < argc) runs = std::stoi(argv[++i]);
     if (a == "--facets") facets = true;
     if (a == "--similar") similar = true;
     if (a == "--per-query") per_query = true;
+    if (a == "--count-limit" && i + 1 < argc) count_limit = std::stoul(argv[++i]);
   }
   std::ifstream in(argv[2]);
   std::vector<SearchOptions> queries;
@@ -80,6 +85,7 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < queries.size(); ++i) {
       SearchOptions q = queries[i];
       if (facets) q.facets = {"status", "phase"};
+      if (count_limit) q.exact_count_limit = *count_limit;
       auto t0 = std::chrono::steady_clock::now();
       bool hits = false;
       if (similar) {
@@ -108,9 +114,10 @@ int main(int argc, char** argv) {
       "{{\"engine\":\"trialsearch\",\"mode\":\"in-process{}\",\"n\":{},\"answered\":{},\"p50_ms\":{"
       ":.3f},"
       "\"p95_ms\":{:.3f},\"p99_ms\":{:.3f},\"max_ms\":{:.3f},\"mean_ms\":{:.3f}}}\n",
-      similar  ? "-similar"
-      : facets ? "+facets"
-               : "",
+      similar       ? "-similar"
+      : facets      ? "+facets"
+      : count_limit ? fmt::format("-count-limit-{}", *count_limit)
+                    : "",
       ms.size(), answered, percentile(ms, 0.5), percentile(ms, 0.95), percentile(ms, 0.99),
       *std::max_element(ms.begin(), ms.end()), sum / static_cast<double>(ms.size()));
   return 0;

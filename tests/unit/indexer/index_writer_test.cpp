@@ -168,7 +168,7 @@ TEST_CASE("randomized add/replace sequences match a simple model", "[indexer][wr
     INFO("round " << round);
     CHECK(s.read == static_cast<std::uint64_t>(n));
     CHECK(s.added == expect_added);
-    CHECK(s.added + s.replaced + s.unchanged == s.read);
+    CHECK(s.added + s.replaced + s.unchanged + s.duplicates == s.read);
     CHECK(s.documents == model.size());
     Xapian::Database rdb = open_database(db);
     for (const auto& [id, title] : model) {

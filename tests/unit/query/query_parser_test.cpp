@@ -164,23 +164,36 @@ TEST_CASE("syntax errors are usage errors", "[query][parser]") {
   auto db = empty_db();
   TrialQueryParser parser(db);
   CHECK_THROWS_AS(parser.parse("lupus AND"), UsageError);
+  // what QueryParser would read silently as something else
+  for (std::string q : {"sponser:pfizer", "lupus class:industry", "title:(unclosed", "lupus)",
+                        "start:2025..2023", "enrollment:500..100", "AREA[Foo]bar"}) {
+    INFO(q);
+    CHECK_THROWS_AS(parser.parse(q), UsageError);
+  }
+  for (std::string q : {"visit at 10:30", "lupus: kidney", "start:2023..2025",
+                        "https://example.org/a:b", "AREA[Condition]lupus"}) {
+    INFO(q);
+    CHECK_NOTHROW(parser.parse(q));
+  }
 }
 
 TEST_CASE("a value a closed filter field cannot hold is a usage error", "[query][parser]") {
   auto db = empty_db();
   TrialQueryParser parser(db);
-  for (std::string q : {"status:bogus", "status:recruting", "phase:9", "type:foo", "sex:alien",
-                        "healthy:maybe", "agegroup:teen", "sponsorclass:pharma", "results:some"}) {
+  for (std::string q :
+       {"status:bogus", "status:recruting", "phase:9", "type:foo", "sex:alien", "healthy:maybe",
+        "agegroup:teen", "sponsorclass:pharma", "results:some", "country:narnia"}) {
     INFO(q);
     CHECK_THROWS_AS(parser.parse(q), UsageError);
   }
   CHECK_THROWS_WITH(parser.parse("cancer status:bogus"),
                     Catch::Contains("unknown status 'bogus'") && Catch::Contains("recruiting"));
   // every value of the registry's vocabularies, however spelled, and the open fields
-  for (std::string q : {"status:withheld", "status:\"Not yet recruiting\"", "status:UNKNOWN",
-                        "phase:1/2", "phase:early_phase1", "phase:na", "type:expanded_access",
-                        "sex:female", "healthy:no", "agegroup:older_adult", "sponsorclass:nih",
-                        "results:yes", "country:narnia", "meshterm:anything"}) {
+  for (std::string q :
+       {"status:withheld", "status:\"Not yet recruiting\"", "status:UNKNOWN", "phase:1/2",
+        "phase:early_phase1", "phase:na", "type:expanded_access", "sex:female", "healthy:no",
+        "agegroup:older_adult", "sponsorclass:nih", "results:yes", "country:germany", "country:USA",
+        "country:uk", "meshterm:anything"}) {
     INFO(q);
     CHECK_NOTHROW(parser.parse(q));
   }
