@@ -91,10 +91,13 @@ void setup_similar(CLI::App& app, int& exit_code) {
   add_filter_options(*sub, o->similar.filters);
   sub->add_option("--limit", o->similar.limit, "suggestions to show (default 10)")
       ->check(CLI::Range(0, 10000));
-  sub->add_option("--only", o->similar.only, "use only these term groups: drug,condition,mesh,text")
+  sub->add_option("--only", o->similar.only,
+                  "use only these term groups: drug,condition,mesh,text (commas or repeated)")
       ->delimiter(',')
       ->allow_extra_args(false);
-  sub->add_option("--drop", o->similar.drop, "leave out this word or name (repeatable)")
+  sub->add_option("--drop", o->similar.drop,
+                  "leave out these words or names: comma-separated, or repeated")
+      ->delimiter(',')
       ->allow_extra_args(false);
   sub->add_flag("--explain", o->similar.explain,
                 "show what each suggestion shares with the sources");

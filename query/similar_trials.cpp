@@ -280,7 +280,8 @@ SimilarResult find_similar(const Xapian::Database& db, const SimilarOptions& opt
       for (auto t = enquire.get_matching_terms_begin(it); t != enquire.get_matching_terms_end(it);
            ++t) {
         auto c = concept_by_term.find(*t);
-        if (c != concept_by_term.end() && !concepts_shown.insert(c->second).second) continue;
+        if (c == concept_by_term.end()) continue;  // a filter's term, not something shared
+        if (!concepts_shown.insert(c->second).second) continue;
         SharedTerm s;
         s.term = *t;
         s.group = similarity_group(s.term);

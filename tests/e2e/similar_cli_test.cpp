@@ -130,6 +130,28 @@ TEST_CASE("similar's terms are shown as the source spells them; stopwords and --
   // a word to leave out, spelled as in the record (the term is its stem)
   std::string dropped = *words.begin();
   for (const auto& [term, word] : terms_of({"--drop", dropped})) CHECK(word != dropped);
+  // two words at once, comma-separated
+  std::string second = *std::next(words.begin());
+  for (const auto& [term, word] : terms_of({"--drop", dropped + "," + second})) {
+    CHECK(word != dropped);
+    CHECK(word != second);
+  }
+}
+
+TEST_CASE("similar --explain: filters are not shared terms", "[e2e][similar]") {
+  auto r = run_cli({"similar", "--db", db(), "--json", "--explain", "--status", "recruiting",
+                    "--status", "not_yet_recruiting", "--status", "completed", "NCT09900001"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  simdjson::dom::parser parser;
+  auto doc = parser.parse(r.out);
+  REQUIRE(doc["results"].get_array().size() > 0);
+  for (auto hit : doc["results"].get_array())
+    for (auto t : hit["shared"].get_array()) {
+      INFO(std::string_view(t["term"]));
+      CHECK(std::string_view(t["group"]) != "");
+      CHECK(double(t["weight"]) > 0);
+    }
 }
 
 TEST_CASE("similar: unknown id exit 1, no ids exit 2, bad group exit 2", "[e2e][similar]") {
