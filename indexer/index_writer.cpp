@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 
@@ -376,6 +377,10 @@ IndexSummary update_live(const std::vector<std::string>& sources,
                          const std::vector<LexiconImport>& lexicons, const IndexOptions& options,
                          const IndexCallbacks& callbacks) {
   const auto start = Clock::now();
+  // Xapian commits by itself every 10,000 changed documents (XAPIAN_FLUSH_THRESHOLD): such a
+  // commit would carry documents without their alias links. Only our commits, which store the
+  // links first, are let through.
+  ::setenv("XAPIAN_FLUSH_THRESHOLD", std::to_string(options.commit_every + 1).c_str(), 1);
   Xapian::WritableDatabase db = open_for_writing(options);
   check_schema(db, options.db_path);
   db.set_metadata(std::string(kMetaSchema), std::string(kSchemaVersion));

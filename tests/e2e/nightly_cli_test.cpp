@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <simdjson.h>
+#include <xapian.h>
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -179,4 +180,43 @@ TEST_CASE("kill -9 mid-index leaves a readable database; the next run completes 
   REQUIRE(r.exit_code == 0);
   CHECK(json_count(r.out, "unchanged") == 30000);
   CHECK_FALSE(fs::exists(fs::path(db) / "gen-000002.building"));
+}
+
+TEST_CASE("kill -9 after an update's commit: the aliases of the committed trials stay",
+          "[e2e][nightly][kill][aliases]") {
+  // The upsert commits every 10,000 trials; the next run skips those trials as unchanged, so
+  // their alias links must have been committed with them.
+  test::TempDir dir;
+  std::string db = (dir.path() / "db").string();
+  REQUIRE(run_cli({"index", "-q", "--db", db, write_studies(dir, "v1.jsonl", 1, 5)}).exit_code ==
+          0);
+  auto path = dir.path() / "coded.jsonl";
+  {
+    std::ofstream out(path);
+    for (int i = 1; i <= 10400; ++i) {
+      char id[16], code[16];
+      std::snprintf(id, sizeof id, "NCT%08d", 100000 + i);
+      std::snprintf(code, sizeof code, "ZX-%05d", i);
+      out << test::study_json(id, "Trial " + std::to_string(i), "drug" + std::to_string(i), {code})
+          << "\n";
+    }
+  }
+  auto committed = [&] {
+    try {
+      return Xapian::Database((fs::path(db) / "gen-000001").string()).get_doccount() > 10000;
+    } catch (const Xapian::Error&) {
+      return false;
+    }
+  };
+  bool killed =
+      kill_midway({"index", "-q", "--db", db, path.string()}, committed, std::chrono::seconds(300));
+  if (!killed) SUCCEED("the run ended before the kill: nothing to check");
+  REQUIRE(run_cli({"index", "-q", "--db", db, path.string()}).exit_code == 0);
+  for (const char* name : {"ZX-00001", "ZX-09999", "ZX-10400"}) {
+    auto r = run_cli({"aliases", "--db", db, "--json", name});
+    INFO(name << ": " << r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    simdjson::dom::parser parser;
+    CHECK(parser.parse(r.out)["aliases"].get_array().size() == 1);
+  }
 }
