@@ -50,10 +50,23 @@ struct Numbered {
 // when the same trial appears twice in the sources.
 class OrderedResults {
  public:
+  /// Documents built ahead of the writer, at most: a builder that gets further ahead waits (the
+  /// one the writer needs next never does). Unbounded, builders ran thousands of documents
+  /// ahead of a writer busy committing: most of an upsert's memory.
+  static constexpr std::uint64_t kWindow = 256;
+
   void put(std::uint64_t seq, std::optional<BuiltDocument> doc) {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
+    room_.wait(lock, [&] { return cancelled_ || seq < next_ + kWindow; });
+    if (cancelled_) return;
     pending_.emplace(seq, std::move(doc));
     ready_.notify_all();
+  }
+  /// The writer stopped: builders waiting for room give up.
+  void cancel() {
+    std::lock_guard lock(mutex_);
+    cancelled_ = true;
+    room_.notify_all();
   }
   void finish(std::uint64_t total) {
     std::lock_guard lock(mutex_);
@@ -70,6 +83,7 @@ class OrderedResults {
       auto doc = std::move(it->second);
       pending_.erase(it);
       ++next_;
+      room_.notify_all();
       return doc;
     }
     return std::nullopt;
@@ -82,6 +96,8 @@ class OrderedResults {
  private:
   std::mutex mutex_;
   std::condition_variable ready_;
+  std::condition_variable room_;
+  bool cancelled_ = false;
   std::map<std::uint64_t, std::optional<BuiltDocument>> pending_;
   std::uint64_t next_ = 0;
   std::optional<std::uint64_t> total_;
@@ -119,6 +135,14 @@ class QueueSink : public TrialSink {
   const IndexCallbacks& callbacks_;
   std::uint64_t seq_ = 0;
 };
+
+// What a document adds to the writer's memory until the next commit, roughly: its record and,
+// per term, the inverter's entry (term, posting, positions). Calibrated on the shared real
+// records (BENCHMARKS.md, "Upsert memory").
+std::uint64_t pending_bytes(const Xapian::Document& doc) {
+  constexpr std::uint64_t kBytesPerTerm = 160;
+  return doc.get_data().size() + kBytesPerTerm * doc.termlist_count();
+}
 
 Xapian::WritableDatabase open_for_writing(const IndexOptions& options) {
   auto deadline = Clock::now() + std::chrono::duration<double>(options.wait_seconds);
@@ -436,19 +460,21 @@ IndexSummary update_live(const std::vector<std::string>& sources,
   // Whatever happens on the writer's thread, the pipeline is stopped and joined.
   struct Joiner {
     BoundedQueue<Numbered>& queue;
+    OrderedResults& results;
     std::thread& thread;
     ~Joiner() {
       queue.close();
+      results.cancel();
       if (thread.joinable()) thread.join();
     }
-  } joiner{trials, closer};
+  } joiner{trials, results, closer};
 
   // Writer: this thread.
   AliasGraph graph = load_alias_graph(db);
   ChangeEntry change;
   std::set<std::string> changed_ids;
   std::vector<std::pair<std::string, std::vector<std::vector<std::string>>>> new_links;
-  std::uint64_t since_commit = 0, records = 0;
+  std::uint64_t since_commit = 0, records = 0, bytes_since_commit = 0;
   // The trials of this run: whether each was in the database before, with which content, and
   // the content it has now.
   struct RunTrial {
@@ -510,10 +536,12 @@ IndexSummary update_live(const std::vector<std::string>& sources,
         std::unique(built.spelling_words.begin(), built.spelling_words.end()),
         built.spelling_words.end());
     for (const auto& w : built.spelling_words) db.add_spelling(w);
-    if (++since_commit >= options.commit_every) {
+    bytes_since_commit += pending_bytes(built.document);
+    if (++since_commit >= options.commit_every || bytes_since_commit >= options.commit_bytes) {
       store_alias_graph(db, graph);  // the links of exactly the documents committed
       db.commit();
       since_commit = 0;
+      bytes_since_commit = 0;
     }
     report(false);
   }

@@ -16,7 +16,9 @@ namespace trialsearch {
 struct IndexOptions {
   std::string db_path;
   unsigned threads = 0;              ///< document builders; 0 = one per core
-  std::size_t commit_every = 10000;  ///< documents per commit
+  std::size_t commit_every = 10000;  ///< documents per commit (upserts)
+  /// An upsert also commits when its uncommitted documents weigh about this much in memory.
+  std::uint64_t commit_bytes = 96ull << 20;
   std::vector<std::string>
       lexicons;  ///< lexicon files to import (DrugBank CSV, Drugs@FDA, aliases.tsv)
   std::vector<std::string> remove_lexicons;  ///< names of imported lexicons to remove
