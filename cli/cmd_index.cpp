@@ -92,7 +92,10 @@ void setup_index(CLI::App& app, int& exit_code) {
       ->required();
   sub->add_option("--lexicon", o->lexicons,
                   "import drug aliases: DrugBank open vocabulary CSV, Drugs@FDA products TSV, or "
-                  "an aliases.tsv");
+                  "an aliases.tsv (one file per --lexicon; repeat it for more)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false);
   sub->add_flag("--json", o->json, "print the summary as JSON on stdout");
   sub->add_flag("-q,--quiet", o->quiet,
                 "no progress, no per-record messages, no summary on stderr");
