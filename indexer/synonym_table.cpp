@@ -81,7 +81,7 @@ std::size_t write_synonyms(Xapian::WritableDatabase& db, const AliasGraph& graph
     if (!any) continue;
     for (const auto& member : group) {
       std::string key = synonym_key(member);
-      if (key.empty()) continue;
+      if (key.empty() || !fits_synonym_key(intervention_prefix + key)) continue;
       ++keys;
       for (const auto& other : group) {
         if (other == member) continue;

@@ -67,6 +67,39 @@ std::string make_db(const test::TempDir& dir, int n) {
 
 }  // namespace
 
+// ---- terms over Xapian's limits never abort a run ----
+
+TEST_CASE("words, names and countries over Xapian's term limits are indexed, not fatal",
+          "[e2e][index][limits]") {
+  test::TempDir dir;
+  const std::string long_word(300, 'a');
+  const std::string long_name = "drug " + std::string(290, 'x');
+  std::string lines = test::study_json("NCT00000001", "Title " + long_word + " lupus") + "\n" +
+                      test::study_json("NCT00000002", "Lupus trial", long_name) + "\n";
+  std::string country_study =
+      R"({"protocolSection":{"identificationModule":{"nctId":"NCT00000003","briefTitle":"Lupus"},)"
+      R"("contactsLocationsModule":{"locations":[{"facility":"F","city":"C","country":")" +
+      std::string(300, 'q') + R"("}]}}})";
+  lines += country_study + "\n" + studies(4, 6);
+  std::string db = (dir.path() / "db").string();
+  std::string src = write(dir.path() / "long.jsonl", lines);
+  auto r = run_cli({"index", "--db", db, "--json", src});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(documents(db) == 6);
+  // The update path too (the shard builder built the first generation).
+  auto again = run_cli({"index", "--db", (dir.path() / "flat").string(), "--json",
+                        write(dir.path() / "first.jsonl", studies(10, 11))});
+  REQUIRE(again.exit_code == 0);
+  auto upsert = run_cli({"index", "--db", (dir.path() / "flat").string(), "--json", src});
+  INFO(upsert.err);
+  CHECK(upsert.exit_code == 0);
+  CHECK(documents((dir.path() / "flat").string()) == 8);
+  auto found = run_cli({"search", "--db", db, "--ids", "lupus"});
+  CHECK(found.exit_code == 0);
+  CHECK(contains(found.out, "NCT00000002"));
+}
+
 // ---- --lexicon takes one file ----
 
 TEST_CASE("--lexicon FILE SOURCE: the source is a source, not a second lexicon",
