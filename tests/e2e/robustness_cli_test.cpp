@@ -67,6 +67,100 @@ std::string make_db(const test::TempDir& dir, int n) {
 
 }  // namespace
 
+// ---- a snapshot never publishes removals from input it did not read whole ----
+
+TEST_CASE("a snapshot from an NDJSON file cut mid-line is refused; the live index stays",
+          "[e2e][snapshot][damaged-input]") {
+  test::TempDir dir;
+  std::string db = make_db(dir, 10);
+  std::string all = studies(1, 10);
+  // Cut in the middle of the last record: the download stopped there.
+  std::string cut = write(dir.path() / "cut.jsonl", all.substr(0, all.size() - 40));
+  auto r = run_cli({"index", "--db", db, "--snapshot", "--max-removed", "100", cut});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(contains(r.err, "not published"));
+  CHECK(contains(r.err, "cut.jsonl"));
+  CHECK(documents(db) == 10);
+  // The same file whole is published.
+  auto whole = run_cli({"index", "--db", db, "--snapshot", write(dir.path() / "all.jsonl", all)});
+  INFO(whole.err);
+  CHECK(whole.exit_code == 0);
+}
+
+TEST_CASE("a snapshot with an unreadable folder or file is refused; validate names it",
+          "[e2e][snapshot][damaged-input]") {
+  // chmod 000 does not stop root: as root, run the binary as nobody (setpriv) instead.
+  std::vector<std::string> as_user;
+  if (::geteuid() == 0) {
+    if (!fs::exists("/usr/bin/setpriv")) {
+      WARN(
+          "skipped: running as root and no setpriv to drop privileges, so chmod 000 cannot "
+          "make a file unreadable");
+      return;
+    }
+    as_user = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+  }
+  test::TempDir dir;
+  fs::permissions(dir.path(), fs::perms::all);
+  std::string db = (dir.path() / "db").string();
+  fs::path src = dir.path() / "src";
+  write(src / "a.jsonl", studies(1, 5));
+  write(src / "sub" / "b.jsonl", studies(6, 10));
+  write(src / "c.jsonl", studies(11, 15));
+  if (!as_user.empty())
+    for (const auto& e : fs::recursive_directory_iterator(dir.path()))
+      REQUIRE(::chown(e.path().c_str(), 65534, 65534) == 0);
+  auto first = run_cli({"index", "-q", "--db", db, src.string()}, {}, {}, as_user);
+  INFO(first.err);
+  REQUIRE(first.exit_code == 0);
+  REQUIRE(documents(db) == 15);
+
+  SECTION("an unreadable folder") {
+    fs::permissions(src / "sub", fs::perms::none);
+    auto v = run_cli({"validate", src.string()}, {}, {}, as_user);
+    CHECK(v.exit_code == 4);
+    CHECK(contains(v.err, "sub"));
+    auto r = run_cli({"index", "--db", db, "--snapshot", "--max-removed", "100", src.string()}, {},
+                     {}, as_user);
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.err, "not published"));
+    fs::permissions(src / "sub", fs::perms::owner_all);
+  }
+  SECTION("an unreadable file") {
+    fs::permissions(src / "c.jsonl", fs::perms::none);
+    auto v = run_cli({"validate", src.string()}, {}, {}, as_user);
+    CHECK(v.exit_code == 4);
+    CHECK(contains(v.err, "c.jsonl"));
+    auto r = run_cli({"index", "--db", db, "--snapshot", "--max-removed", "100", src.string()}, {},
+                     {}, as_user);
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.err, "not published"));
+    fs::permissions(src / "c.jsonl", fs::perms::owner_read | fs::perms::owner_write);
+  }
+  CHECK(documents(db) == 15);
+}
+
+TEST_CASE("symlinks inside a source folder are not followed out of it",
+          "[e2e][index][damaged-input]") {
+  test::TempDir dir;
+  fs::path src = dir.path() / "src";
+  write(src / "a.jsonl", studies(1, 3));
+  write(dir.path() / "outside" / "secret.jsonl", studies(4, 6));
+  fs::create_symlink(dir.path() / "outside" / "secret.jsonl", src / "link.jsonl");
+  fs::create_directory_symlink(dir.path() / "outside", src / "linkdir");
+  fs::create_symlink(src / "a.jsonl", src / "inside.jsonl");  // inside: read (a duplicate)
+  auto r = run_cli({"index", "--db", (dir.path() / "db").string(), "--json", src.string()});
+  INFO(r.err);
+  CHECK(r.exit_code == 4);  // the links out are skipped inputs, each named
+  CHECK(contains(r.err, "link.jsonl: symbolic link to"));
+  CHECK(contains(r.err, "linkdir: symbolic link to"));
+  CHECK(json_count(r.out, "documents") == 3);
+  CHECK(json_count(r.out, "read") == 6);
+}
+
 // ---- terms over Xapian's limits never abort a run ----
 
 TEST_CASE("words, names and countries over Xapian's term limits are indexed, not fatal",
@@ -98,6 +192,38 @@ TEST_CASE("words, names and countries over Xapian's term limits are indexed, not
   auto found = run_cli({"search", "--db", db, "--ids", "lupus"});
   CHECK(found.exit_code == 0);
   CHECK(contains(found.out, "NCT00000002"));
+}
+
+// ---- NDJSON read by line, whatever the first lines are ----
+
+TEST_CASE("NDJSON: a first record over 64 KB, a BOM, bad lines among the first two",
+          "[e2e][index][ndjson]") {
+  test::TempDir dir;
+  const std::string big =
+      test::study_json("NCT00000001", "Big " + std::string(100 * 1024, 'b') + " lupus");
+  struct Case {
+    std::string name, content;
+    std::uint64_t documents;
+    std::string skipped_line;  // empty: no skip
+  };
+  std::vector<Case> cases{
+      {"big-first.jsonl", big + "\n" + studies(2, 3), 3, ""},
+      {"bom.jsonl", "\xef\xbb\xbf" + studies(1, 3), 3, ""},
+      {"garbage-first.jsonl", "garbage here\n" + studies(2, 4), 3, "line 1"},
+      {"nul-second.jsonl", studies(1, 1) + std::string("\0\0\0", 3) + "\n" + studies(3, 4), 3,
+       "line 2"},
+      {"truncated-second.jsonl", studies(1, 1) + studies(2, 2).substr(0, 30) + "\n" + studies(3, 4),
+       3, "line 2"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.name);
+    std::string db = (dir.path() / ("db-" + c.name)).string();
+    auto r = run_cli({"index", "--db", db, "--json", write(dir.path() / c.name, c.content)});
+    INFO(r.err);
+    CHECK(r.exit_code == (c.skipped_line.empty() ? 0 : 4));
+    if (!c.skipped_line.empty()) CHECK(contains(r.err, c.name + ":" + c.skipped_line));
+    CHECK(json_count(r.out, "documents") == c.documents);
+  }
 }
 
 // ---- --lexicon takes one file ----
