@@ -21,7 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kStub = "XAPIANDB";
+constexpr std::string_view kStub = kStubName;
 constexpr std::string_view kGenPrefix = "gen-";
 constexpr std::string_view kBuildingSuffix = ".building";
 
@@ -80,12 +80,41 @@ DbLayout layout_of(const std::string& db) {
   return DbLayout::Empty;
 }
 
+std::string checked_stub(const std::string& stub_path) {
+  constexpr std::size_t kMaxStubBytes = 4096;  // ours is 16; never read a big file whole
+  std::ifstream in(stub_path, std::ios::binary);
+  std::string content(kMaxStubBytes + 1, '\0');
+  in.read(content.data(), static_cast<std::streamsize>(content.size()));
+  if (in.bad() || (!in && in.gcount() == 0 && !in.eof()))
+    throw RuntimeError(fmt::format("cannot read database stub {}", stub_path));
+  content.resize(static_cast<std::size_t>(in.gcount()));
+  std::string_view text = content;
+  if (text.ends_with('\n')) text.remove_suffix(1);
+  // "auto gen-000042": one line, one generation folder beside the stub, nothing else.
+  constexpr std::string_view kAuto = "auto ";
+  std::string_view name = text.starts_with(kAuto) ? text.substr(kAuto.size()) : std::string_view{};
+  if (content.size() > kMaxStubBytes || !generation_number(name) || is_building(name) ||
+      name.find_first_of("/\n\r\t ") != std::string_view::npos)
+    throw RuntimeError(fmt::format(
+        "{} is not a stub trialsearch wrote (it holds one line, \"auto gen-NNNNNN\"): not "
+        "opened; restore it with `trialsearch rollback --to GEN` or rebuild the database",
+        stub_path));
+  return std::string(name);
+}
+
 std::optional<std::string> live_generation(const std::string& db) {
-  std::ifstream in(fs::path(db) / kStub);
-  std::string type, name;
-  if (!(in >> type >> name) || type != "auto" || !generation_number(name) || is_building(name))
-    return std::nullopt;
-  return name;
+  fs::path stub = fs::path(db) / kStub;
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(stub, ec))) return std::nullopt;
+  return checked_stub(stub.string());
+}
+
+std::string live_database_path(const std::string& db) {
+  std::error_code ec;
+  auto status = fs::status(db, ec);
+  if (fs::is_regular_file(status)) return (fs::path(db).parent_path() / checked_stub(db)).string();
+  if (auto live = live_generation(db)) return (fs::path(db) / *live).string();
+  return db;
 }
 
 std::vector<std::string> generations(const std::string& db) {

@@ -27,8 +27,25 @@ enum class DbLayout {
 
 DbLayout layout_of(const std::string& db);
 
-/// The live generation's folder name ("gen-000042"), if the stub names one.
+/// The file name of the stub in a database folder.
+inline constexpr const char* kStubName = "XAPIANDB";
+
+/// The generation a stub file names ("gen-000042"), checked: trialsearch reads only the stubs
+/// it writes, one line "auto gen-NNNNNN" naming a folder beside the stub. Anything else (a
+/// "remote" line, which Xapian would run as a program; a path out of the folder; a second
+/// database) throws RuntimeError naming the file. Stubs are never handed to Xapian: callers
+/// open the generation folder this returns. This is the one place to extend when more stub
+/// lines become ours.
+std::string checked_stub(const std::string& stub_path);
+
+/// The live generation's folder name ("gen-000042"); nullopt when `db` has no stub. Throws
+/// RuntimeError when it has one that is not ours (checked_stub).
 std::optional<std::string> live_generation(const std::string& db);
+
+/// The folder of the live Xapian database at a --db path: the generation the stub names (a
+/// folder with a stub, or the stub file itself), else the path as given. Throws RuntimeError
+/// for a stub that is not ours.
+std::string live_database_path(const std::string& db);
 
 /// Generation folder names (complete ones, not builds in progress), oldest first.
 std::vector<std::string> generations(const std::string& db);

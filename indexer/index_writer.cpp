@@ -118,11 +118,16 @@ class QueueSink : public TrialSink {
   std::uint64_t seq_ = 0;
 };
 
+// Opens the live database (the generation the stub names, or a flat database folder) as an
+// existing glass database only: a damaged one (a stub naming a missing generation, a deleted
+// table) is refused rather than created afresh, which would publish an almost empty index.
+// New databases are built by build_generation, never here.
 Xapian::WritableDatabase open_for_writing(const IndexOptions& options) {
   auto deadline = Clock::now() + std::chrono::duration<double>(options.wait_seconds);
+  const std::string live = live_database_path(options.db_path);
   for (;;) {
     try {
-      return Xapian::WritableDatabase(options.db_path, Xapian::DB_CREATE_OR_OPEN);
+      return Xapian::WritableDatabase(live, Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS);
     } catch (const Xapian::DatabaseLockError& e) {
       if (Clock::now() >= deadline)
         throw LockedError(fmt::format(
@@ -131,8 +136,10 @@ Xapian::WritableDatabase open_for_writing(const IndexOptions& options) {
             options.db_path, options.db_path));
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     } catch (const Xapian::DatabaseError& e) {
-      throw RuntimeError(
-          fmt::format("cannot open database {} for writing: {}", options.db_path, e.get_msg()));
+      throw RuntimeError(fmt::format(
+          "cannot open database {} for writing: {} (damaged? it is not recreated: restore a "
+          "generation with `trialsearch rollback` or rebuild with --snapshot)",
+          live, e.get_msg()));
     }
   }
 }
@@ -524,7 +531,12 @@ std::string rollback_generation(const std::string& db, const std::string& to, do
   if (layout_of(db) != DbLayout::Generations)
     throw RuntimeError(fmt::format("{} has no generations to roll back to", db));
   WriterLock lock(db, wait_seconds);
-  auto live = live_generation(db);
+  std::optional<std::string> live;
+  try {
+    live = live_generation(db);
+  } catch (const RuntimeError&) {
+    if (to.empty()) throw;  // --to GEN repairs a stub that is not ours
+  }
   auto gens = generations(db);
   auto live_at = std::find(gens.begin(), gens.end(), live.value_or(""));
   std::string target = to;

@@ -161,6 +161,35 @@ TEST_CASE("symlinks inside a source folder are not followed out of it",
   CHECK(json_count(r.out, "read") == 6);
 }
 
+// ---- an upsert never turns a damaged database into a fresh one ----
+
+TEST_CASE("an upsert into a damaged database folder is refused, never recreated",
+          "[e2e][index][damaged-db]") {
+  test::TempDir dir;
+  std::string db = make_db(dir, 5);
+  std::string one = write(dir.path() / "one.json", test::study_json("NCT00000099", "One more"));
+  fs::path gen = fs::path(db) / "gen-000001";
+  std::string expect_named;
+  SECTION("the stub names a missing generation") {
+    write(fs::path(db) / "XAPIANDB", "auto gen-000007\n");
+    expect_named = "gen-000007";
+    gen = fs::path(db) / "gen-000007";
+  }
+  SECTION("the live generation's folder was deleted") {
+    fs::remove_all(gen);
+    expect_named = "gen-000001";
+  }
+  SECTION("postlist.glass was deleted") {
+    fs::remove(gen / "postlist.glass");
+    expect_named = "gen-000001";
+  }
+  auto r = run_cli({"index", "--db", db, one});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(contains(r.err, expect_named));
+  CHECK_FALSE(fs::exists(gen / "postlist.glass"));
+}
+
 // ---- terms over Xapian's limits never abort a run ----
 
 TEST_CASE("words, names and countries over Xapian's term limits are indexed, not fatal",
@@ -246,4 +275,42 @@ TEST_CASE("--lexicon FILE SOURCE: the source is a source, not a second lexicon",
   INFO(two.err);
   CHECK(two.exit_code == 0);
   CHECK(json_count(two.out, "inputs") == 2);
+}
+
+// ---- the stub file is ours, and runs nothing ----
+
+TEST_CASE("a stub file with anything but `auto gen-NNNNNN` is refused, and runs nothing",
+          "[e2e][db][stub]") {
+  test::TempDir dir;
+  std::string db = make_db(dir, 3);
+  const fs::path marker = dir.path() / "ran";
+  const fs::path stub = fs::path(db) / "XAPIANDB";
+  std::string one = write(dir.path() / "one.json", test::study_json("NCT00000099", "One more"));
+  const std::vector<std::string> stubs{
+      "remote :/usr/bin/touch " + marker.string() + "\n",
+      "auto gen-000001\nremote :/usr/bin/touch " + marker.string() + "\n", "auto ../../elsewhere\n",
+      "auto /etc\n", "inmemory\n"};
+  for (const auto& content : stubs) {
+    INFO(content);
+    write(stub, content);
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"stats", "--db", db},
+          std::vector<std::string>{"search", "--db", db, "lupus"},
+          std::vector<std::string>{"stats", "--db", stub.string()},
+          std::vector<std::string>{"show", "--db", db, "NCT00000001"},
+          std::vector<std::string>{"index", "--db", db, one},
+          std::vector<std::string>{"index", "--db", db, "--snapshot", one},
+          std::vector<std::string>{"rollback", "--db", db}}) {
+      INFO(args[0]);
+      auto r = run_cli(args);
+      CHECK(r.exit_code == 1);
+      CHECK(contains(r.err, "XAPIANDB"));
+      CHECK_FALSE(fs::exists(marker));
+    }
+  }
+  // A stub file named directly as --db, outside any database folder.
+  std::string loose = write(dir.path() / "loose", "remote :/usr/bin/touch " + marker.string());
+  auto r = run_cli({"stats", "--db", loose});
+  CHECK(r.exit_code == 1);
+  CHECK_FALSE(fs::exists(marker));
 }
