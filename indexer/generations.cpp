@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,9 +11,13 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <string_view>
+#include <system_error>
 #include <thread>
 
 #include <fmt/format.h>
+#include <xapian.h>
 
 #include "indexer/errors.hpp"
 
@@ -60,6 +65,26 @@ void sync_path(const std::string& path, int flags) {
   if (fd < 0) return;
   ::fsync(fd);
   ::close(fd);
+}
+
+// Bytes free for us on the disk holding `folder` (or its nearest existing parent: a failed
+// first build may have removed the folder it wrote in); nullopt when statvfs fails.
+std::optional<unsigned long long> free_bytes_at(const std::string& folder) {
+  std::error_code ec;
+  fs::path probe = fs::absolute(folder, ec);
+  while (!fs::exists(probe, ec) && probe.has_parent_path() && probe != probe.parent_path())
+    probe = probe.parent_path();
+  struct statvfs disk {};
+  if (::statvfs(probe.c_str(), &disk) != 0) return std::nullopt;
+  return static_cast<unsigned long long>(disk.f_bavail) * disk.f_frsize;
+}
+
+RuntimeError disk_full_error(const std::string& folder, unsigned long long free_bytes,
+                             std::string_view what) {
+  return RuntimeError(fmt::format(
+      "the disk is full: no space left to write {} ({} KB free on its disk); free some space "
+      "and rerun ({})",
+      folder, free_bytes / 1024, what));
 }
 
 }  // namespace
@@ -174,6 +199,37 @@ std::vector<std::string> prune_generations(const std::string& db, unsigned keep)
     removed.push_back(gens[i]);
   }
   return removed;
+}
+
+std::exception_ptr naming_full_disk(const std::string& folder) {
+  std::exception_ptr current = std::current_exception();
+  std::string what;
+  int error_number = 0;
+  try {
+    throw;
+  } catch (const Xapian::Error& e) {
+    what = e.get_description();
+    error_number =
+        e.get_error_string() && std::strcmp(e.get_error_string(), std::strerror(ENOSPC)) == 0
+            ? ENOSPC
+            : 0;
+  } catch (const std::system_error& e) {
+    what = e.what();
+    error_number = e.code().value();
+  } catch (...) {
+    return current;  // not a write failure
+  }
+  const auto free_bytes = free_bytes_at(folder);
+  constexpr unsigned long long kFullBytes = 1 << 20;
+  if (error_number != ENOSPC && (!free_bytes || *free_bytes >= kFullBytes)) return current;
+  return std::make_exception_ptr(disk_full_error(folder, free_bytes.value_or(0), what));
+}
+
+void require_free_space(const std::string& folder, unsigned long long bytes) {
+  const auto free_bytes = free_bytes_at(folder);
+  if (free_bytes && *free_bytes < bytes)
+    throw disk_full_error(folder, *free_bytes,
+                          fmt::format("a build stops when less than {} MB are left", bytes >> 20));
 }
 
 std::string writer_lock_path(const std::string& db) { return (fs::path(db) / "write.lock"); }

@@ -10,6 +10,7 @@
 ///   DIR/changes.jsonl     what each index run changed (change_log.hpp)
 #pragma once
 
+#include <exception>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,6 +64,22 @@ void publish_generation(const std::string& db, const std::string& name);
 /// readers that open the folder afterwards follow the stub to the live one. Returns the names
 /// removed.
 std::vector<std::string> prune_generations(const std::string& db, unsigned keep);
+
+/// To be called in a catch block after a write into `folder` failed: the exception being
+/// handled, or, when the disk holding `folder` is full (ENOSPC, or under 1 MiB left: Xapian
+/// does not always keep the errno, e.g. "cancel() not supported under DB_DANGEROUS"), a
+/// RuntimeError that says so, names the folder and keeps the original message. Check before
+/// removing what the failed write left, which frees the space again.
+std::exception_ptr naming_full_disk(const std::string& folder);
+
+/// Free space a build keeps on its disk (see require_free_space).
+inline constexpr unsigned long long kBuildFreeSpaceBytes = 32ULL << 20;
+
+/// Throws naming_full_disk's RuntimeError when less than `bytes` are free on the disk holding
+/// `folder`. The shard builders call it before each commit: Xapian 1.4.22 can end the process
+/// (std::terminate inside WritableDatabase::commit) when the disk fills during a commit of a
+/// DB_DANGEROUS database, which no catch can turn into a message, so they stop short of it.
+void require_free_space(const std::string& folder, unsigned long long bytes);
 
 /// The one-writer lock of a database folder (flock on DIR/write.lock, released when the
 /// process ends however it ends). Throws LockedError when another writer holds it after

@@ -317,8 +317,10 @@ IndexSummary build_generation(const std::vector<std::string>& sources, const Ind
     db.close();
     fs::rename(shard_options.output, final_path);
   } catch (...) {
+    std::exception_ptr error = naming_full_disk(db_dir);  // before removing frees the space
     fs::remove_all(shard_options.output, ec);
-    throw;
+    fs::remove_all(shard_options.output + ".shards", ec);
+    std::rethrow_exception(error);
   }
   publish_generation(db_dir, name);
   change.time = now_iso();
@@ -485,6 +487,9 @@ IndexSummary update_live(const std::vector<std::string>& sources, const IndexOpt
   return summary;
 }
 
+IndexSummary index_locked(const std::vector<std::string>& sources, const IndexOptions& options,
+                          const IndexCallbacks& callbacks, DbLayout layout);
+
 }  // namespace
 
 IndexSummary index_sources(const std::vector<std::string>& sources, const IndexOptions& options,
@@ -504,6 +509,19 @@ IndexSummary index_sources(const std::vector<std::string>& sources, const IndexO
   }
   WriterLock lock(db, options.wait_seconds);
   layout = layout_of(db);  // again, now that no other writer can change it
+  try {
+    return index_locked(sources, options, callbacks, layout);
+  } catch (...) {
+    std::rethrow_exception(naming_full_disk(db));  // an upsert's failed write, at its last commit
+  }
+}
+
+namespace {
+
+// The run, once the writer lock is held and the layout known.
+IndexSummary index_locked(const std::vector<std::string>& sources, const IndexOptions& options,
+                          const IndexCallbacks& callbacks, DbLayout layout) {
+  const std::string& db = options.db_path;
   switch (layout) {
     case DbLayout::Missing:
     case DbLayout::Foreign:
@@ -526,6 +544,8 @@ IndexSummary index_sources(const std::vector<std::string>& sources, const IndexO
   }
   return {};
 }
+
+}  // namespace
 
 std::string rollback_generation(const std::string& db, const std::string& to, double wait_seconds) {
   if (layout_of(db) != DbLayout::Generations)

@@ -314,3 +314,51 @@ TEST_CASE("a stub file with anything but `auto gen-NNNNNN` is refused, and runs 
   CHECK(r.exit_code == 1);
   CHECK_FALSE(fs::exists(marker));
 }
+
+// ---- a full disk is named ----
+
+TEST_CASE("a full disk is named, with the folder, and a failed build leaves no shards",
+          "[e2e][index][disk-full]") {
+  test::TempDir dir;
+  fs::path mnt = dir.path() / "small";
+  fs::create_directories(mnt);
+  if (::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=40m") != 0) {
+    WARN("skipped: cannot mount a small tmpfs here (needs root): " << std::strerror(errno));
+    return;
+  }
+  struct Unmount {
+    fs::path path;
+    ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
+  } unmount{mnt};
+  // Fills the disk but for `left` bytes.
+  auto fill = [&](std::uintmax_t left) {
+    std::uintmax_t n = fs::space(mnt).available - left;
+    std::ofstream(mnt / "filler", std::ios::binary) << std::string(n, '\0');
+  };
+  std::string big = write(dir.path() / "big.jsonl", studies(1, 6000));
+  std::string db = (mnt / "db").string();
+  fill(1 << 20);
+  auto r = run_cli({"index", "--db", db, "--threads", "2", big});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(contains(r.err, "disk is full"));
+  CHECK(contains(r.err, mnt.string()));
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') <= 2);
+  for (const auto& e : fs::directory_iterator(db)) {
+    INFO(e.path());
+    CHECK_FALSE(contains(e.path().filename().string(), ".building"));
+  }
+  // An update that fills the disk is named too.
+  fs::remove(mnt / "filler");
+  fs::remove_all(db);
+  REQUIRE(run_cli({"index", "-q", "--db", db, write(dir.path() / "few.jsonl", studies(1, 5))})
+              .exit_code == 0);
+  fill(512 << 10);
+  auto up = run_cli({"index", "--db", db, big});
+  INFO(up.err);
+  CHECK(up.exit_code == 1);
+  CHECK(contains(up.err, "disk is full"));
+  CHECK(contains(up.err, mnt.string()));
+  fs::remove(mnt / "filler");
+  CHECK(documents(db) >= 5);  // at its last commit, readable
+}
