@@ -8,6 +8,7 @@
 #include "indexer/db_path.hpp"
 #include "indexer/errors.hpp"
 #include "indexer/json_writer.hpp"
+#include "indexer/normalize.hpp"
 #include "indexer/trial_codec.hpp"
 #include "query/record_lookup.hpp"
 #include "query/trial_database.hpp"
@@ -108,7 +109,7 @@ int run_show(const ShowOptions& o) {
     }
   }
   for (const auto& m : missing)
-    fmt::print(stderr, "trialsearch: no trial {} in the database\n", safe(m));
+    fmt::print(stderr, "trialsearch: no trial {} in the database\n", shown_input(m));
   return missing.empty() ? kExitOk : kExitRuntime;
 }
 

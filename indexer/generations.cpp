@@ -192,6 +192,13 @@ std::vector<std::string> prune_generations(const std::string& db, unsigned keep)
   auto gens = generations(db);
   auto it = std::find(gens.begin(), gens.end(), *live);
   if (it == gens.end()) return removed;
+  // Newer than live: never published (a snapshot killed between renaming its folder into place
+  // and switching the stub), or rolled back from. Kept, one would become the rollback target
+  // after the next snapshot instead of the generation that was live before it.
+  for (auto newer = it + 1; newer != gens.end(); ++newer) {
+    fs::remove_all(fs::path(db) / *newer, ec);
+    removed.push_back(*newer);
+  }
   // Older than live: keep the `keep` newest.
   std::size_t older = static_cast<std::size_t>(it - gens.begin());
   for (std::size_t i = 0; i + keep < older; ++i) {

@@ -58,11 +58,12 @@ std::string next_generation(const std::string& db);
 /// the old one, syncs it, and rename()s it over XAPIANDB. Throws RuntimeError on I/O failure.
 void publish_generation(const std::string& db, const std::string& name);
 
-/// Removes generations older than the live one beyond the `keep` newest, and folders of builds
-/// that did not finish (a killed run's). Call only while holding the WriterLock. Readers that
-/// have a removed generation open keep reading it (its files stay until they close them);
-/// readers that open the folder afterwards follow the stub to the live one. Returns the names
-/// removed.
+/// Removes generations older than the live one beyond the `keep` newest, generations newer
+/// than the live one (never published, or rolled back from: so that the generation kept for
+/// rollback is always the one live before), and folders of builds that did not finish (a
+/// killed run's). Call only while holding the WriterLock. Readers that have a removed
+/// generation open keep reading it (its files stay until they close them); readers that open
+/// the folder afterwards follow the stub to the live one. Returns the names removed.
 std::vector<std::string> prune_generations(const std::string& db, unsigned keep);
 
 /// To be called in a catch block after a write into `folder` failed: the exception being

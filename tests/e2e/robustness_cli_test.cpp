@@ -362,3 +362,49 @@ TEST_CASE("a full disk is named, with the folder, and a failed build leaves no s
   fs::remove(mnt / "filler");
   CHECK(documents(db) >= 5);  // at its last commit, readable
 }
+
+// ---- an empty --db, binary ids on stdin, the rollback target ----
+
+TEST_CASE("--db '' is refused, not taken as the default database", "[e2e][db]") {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"stats", "--db", ""},
+        std::vector<std::string>{"search", "--db", "", "lupus"},
+        std::vector<std::string>{"index", "--db", "", "corpus"}}) {
+    INFO(args[0]);
+    auto r = run_cli(args, {}, {"TRIALSEARCH_DB=/nonexistent/should-not-be-used"});
+    CHECK(r.exit_code == 2);
+    CHECK(contains(r.err, "--db"));
+  }
+}
+
+TEST_CASE("similar - with binary standard input shows a sanitised, short id", "[e2e][similar]") {
+  test::TempDir dir;
+  std::string db = make_db(dir, 3);
+  std::string junk = "\x1b[31m" + std::string(5000, 'z') + std::string("\0\x07\xff", 3) + "\n";
+  auto r = run_cli({"similar", "--db", db, "-"}, junk);
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find('\x1b') == std::string::npos);
+  CHECK(r.err.find('\0') == std::string::npos);
+  CHECK(r.err.size() < 400);
+}
+
+TEST_CASE("rollback goes to the generation live before, not to one never published",
+          "[e2e][snapshot][rollback]") {
+  test::TempDir dir;
+  std::string db = make_db(dir, 5);  // gen-000001: 5 trials
+  auto v2 = run_cli({"index", "-q", "--db", db, "--snapshot",
+                     write(dir.path() / "v2.jsonl", studies(1, 6))});  // gen-000002: 6
+  REQUIRE(v2.exit_code == 0);
+  // A snapshot killed between renaming its generation into place and switching the stub.
+  fs::copy(fs::path(db) / "gen-000002", fs::path(db) / "gen-000003");
+  auto v4 = run_cli({"index", "-q", "--db", db, "--snapshot",
+                     write(dir.path() / "v4.jsonl", studies(1, 7))});  // gen-000004: 7
+  INFO(v4.err);
+  REQUIRE(v4.exit_code == 0);
+  REQUIRE(documents(db) == 7);
+  auto back = run_cli({"rollback", "--db", db});
+  INFO(back.err);
+  CHECK(back.exit_code == 0);
+  CHECK(contains(back.err, "gen-000002"));
+  CHECK(documents(db) == 6);
+}
