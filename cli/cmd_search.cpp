@@ -145,9 +145,11 @@ void setup_search(CLI::App& app, int& exit_code) {
       "search", "Ranked keyword search (AND OR NOT, \"phrases\", field:value, ranges)");
   add_db_option(*sub, o->db);
   sub->add_option("query", o->words,
-                  "query words; field prefixes: title: cond: drug: sponsor: site: city: "
-                  "country: keyword: mesh: outcome: id: status: phase: type: sex:; "
-                  "ranges: start:2023..2025 updated:2025-01-01.. enrollment:100..500");
+                  fmt::format("query words (at most {}, and {} wildcards); field prefixes: "
+                              "title: cond: drug: sponsor: site: city: country: keyword: mesh: "
+                              "outcome: id: status: phase: type: sex:; ranges: start:2023..2025 "
+                              "updated:2025-01-01.. enrollment:100..500",
+                              kMaxQueryWords, kMaxQueryWildcards));
   add_filter_options(*sub, o->search.filters);
   sub->add_option("--sort", o->sort,
                   "relevance (default), start, updated or enrollment (newest/largest first)")

@@ -315,6 +315,46 @@ TEST_CASE("a stub file with anything but `auto gen-NNNNNN` is refused, and runs 
   CHECK_FALSE(fs::exists(marker));
 }
 
+// ---- a huge query is refused at once ----
+
+TEST_CASE("a query over the word limit is refused with one line; one at the limit runs",
+          "[e2e][search][limits]") {
+  test::TempDir dir;
+  std::string db = make_db(dir, 3);
+  std::mt19937 rng(19);
+  auto random_words = [&](int n) {
+    std::string q;
+    for (int i = 0; i < n; ++i) {
+      if (i) q += ' ';
+      for (int k = 0; k < 8; ++k) q += static_cast<char>('a' + rng() % 26);
+    }
+    return q;
+  };
+  auto at_limit = run_cli({"search", "--db", db, "--json", random_words(64)});
+  INFO(at_limit.err);
+  CHECK(at_limit.exit_code == 0);
+  auto over = run_cli({"search", "--db", db, random_words(65)});
+  CHECK(over.exit_code == 2);
+  CHECK(std::count(over.err.begin(), over.err.end(), '\n') == 1);
+  CHECK(contains(over.err, "at most 64"));
+  // words however joined: a-b-c is three
+  CHECK(run_cli({"search", "--db", db, "a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-q-r-s-t-u-v-w-x-y-z-a-b-c-d-e-"
+                                       "f-g-h-i-j-k-l-m-n-o-p-q-r-s-t-u-v-w-x-y-z-a-b-c-d-e-f-g-h-i-"
+                                       "j-k-l-m"})
+            .exit_code == 2);
+  auto huge = run_cli({"search", "--db", db, random_words(10000)});
+  CHECK(huge.exit_code == 2);
+  std::string wild16, wild17;
+  for (int i = 0; i < 16; ++i) wild16 += std::string(1, static_cast<char>('a' + i)) + "x* ";
+  wild17 = wild16 + "zz*";
+  CHECK(run_cli({"search", "--db", db, wild16}).exit_code == 0);
+  auto broad = run_cli({"search", "--db", db, wild17});
+  CHECK(broad.exit_code == 2);
+  CHECK(contains(broad.err, "at most 16"));
+  auto help = run_cli({"search", "--help"});
+  CHECK(contains(help.out, "at most 64"));
+}
+
 // ---- a full disk is named ----
 
 TEST_CASE("a full disk is named, with the folder, and a failed build leaves no shards",
