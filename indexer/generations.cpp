@@ -232,6 +232,19 @@ std::exception_ptr naming_full_disk(const std::string& folder) {
   return std::make_exception_ptr(disk_full_error(folder, free_bytes.value_or(0), what));
 }
 
+RuntimeError damaged_database_error(const std::string& db, const std::string& xapian_error) {
+  std::string folder = db;
+  try {
+    folder = live_database_path(db);
+  } catch (const RuntimeError&) {
+    // a stub that is not ours: name the folder given
+  }
+  return RuntimeError(fmt::format(
+      "database {} is damaged ({}): switch back to the generation before with `trialsearch "
+      "rollback`, or rebuild it with `trialsearch index --snapshot`",
+      folder, xapian_error));
+}
+
 void require_free_space(const std::string& folder, unsigned long long bytes) {
   const auto free_bytes = free_bytes_at(folder);
   if (free_bytes && *free_bytes < bytes)

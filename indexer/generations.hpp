@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "indexer/errors.hpp"
+
 namespace trialsearch {
 
 /// What is at a --db path.
@@ -72,6 +74,11 @@ std::vector<std::string> prune_generations(const std::string& db, unsigned keep)
 /// RuntimeError that says so, names the folder and keeps the original message. Check before
 /// removing what the failed write left, which frees the space again.
 std::exception_ptr naming_full_disk(const std::string& folder);
+
+/// The error for a Xapian error met while reading or writing the database at `db` (a
+/// DatabaseError or DocNotFoundError: a damaged database): names the live database folder,
+/// keeps Xapian's message and says what to do.
+RuntimeError damaged_database_error(const std::string& db, const std::string& xapian_error);
 
 /// Free space a build keeps on its disk (see require_free_space).
 inline constexpr unsigned long long kBuildFreeSpaceBytes = 32ULL << 20;

@@ -512,7 +512,17 @@ IndexSummary index_sources(const std::vector<std::string>& sources, const IndexO
   try {
     return index_locked(sources, options, callbacks, layout);
   } catch (...) {
-    std::rethrow_exception(naming_full_disk(db));  // an upsert's failed write, at its last commit
+    std::exception_ptr error =
+        naming_full_disk(db);  // an upsert's failed write: at its last commit
+    try {
+      std::rethrow_exception(error);
+    } catch (const Xapian::DatabaseLockError&) {
+      throw;
+    } catch (const Xapian::DatabaseError& e) {
+      throw damaged_database_error(db, e.get_description());
+    } catch (const Xapian::DocNotFoundError& e) {
+      throw damaged_database_error(db, e.get_description());
+    }
   }
 }
 

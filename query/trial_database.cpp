@@ -50,9 +50,14 @@ Xapian::Database open_database(const std::string& path) {
         "{} is not a trialsearch database: build one with `trialsearch index --db {} SOURCE...`",
         path, path));
   } catch (const Xapian::DatabaseError& e) {
-    throw RuntimeError(fmt::format("cannot read database {}: {}", path, e.get_msg()));
+    throw damaged_database_error(path, e.get_description());
   }
-  std::string schema = db.get_metadata(std::string(kMetaSchema));
+  std::string schema;
+  try {
+    schema = db.get_metadata(std::string(kMetaSchema));
+  } catch (const Xapian::DatabaseError& e) {
+    throw damaged_database_error(path, e.get_description());
+  }
   if (schema != kSchemaVersion)
     throw RuntimeError(fmt::format(
         "database {} was built with schema '{}' but this trialsearch reads '{}': reindex with "
