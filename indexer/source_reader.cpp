@@ -81,7 +81,7 @@ class SkipWatch : public TrialSink {
  public:
   explicit SkipWatch(TrialSink& inner) : inner_(inner) {}
   void trial(Trial&& t) override { inner_.trial(std::move(t)); }
-  void skipped(const Origin& where, std::string_view reason) override {
+  void skipped(const Origin& /*where*/, std::string_view reason) override {
     last_reason = reason;
     was_skipped = true;
   }
