@@ -75,8 +75,18 @@ std::string make_term(std::string_view prefix, std::string_view value) {
   if (!prefix.empty() && !value.empty() && std::isupper(static_cast<unsigned char>(value.front())))
     term += ':';
   term += value;
+  if (term.size() > kMaxTermBytes) {
+    std::size_t cut = kMaxTermBytes;
+    // back to the first byte of a character (UTF-8 continuation bytes are 10xxxxxx)
+    while (cut > 0 && (static_cast<unsigned char>(term[cut]) & 0xC0) == 0x80) --cut;
+    term.resize(cut);
+  }
   return term;
 }
+
+bool fits_spelling_word(std::string_view word) { return word.size() <= kMaxSpellingWordBytes; }
+
+bool fits_synonym_key(std::string_view key) { return key.size() <= kMaxSynonymKeyBytes; }
 
 std::string filter_value(std::string_view text) {
   std::string folded = fold(text);

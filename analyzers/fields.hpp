@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -115,9 +116,30 @@ const FieldSpec& field(std::string_view name);
 /// The spec for a name a user typed before a colon (`cond`, `drug`...), if any.
 std::optional<FieldSpec> field_by_query_name(std::string_view name);
 
+/// Xapian 1.4's limits (glass backend, measured): a term of more than 245 bytes is refused
+/// ("Term too long"), and a B-tree key of more than 255 bytes ("Key too long"), which is a
+/// spelling word of more than 254 bytes (its key is "W" + word) or a synonym key of more than
+/// 255. Either error cancels everything since the last commit, so they are kept at the door:
+/// make_term() cuts terms, and words or keys over the limits are left out of the spelling and
+/// synonym tables (fits_spelling_word, fits_synonym_key).
+inline constexpr std::size_t kMaxTermBytes = 245;
+inline constexpr std::size_t kMaxSpellingWordBytes = 254;
+inline constexpr std::size_t kMaxSynonymKeyBytes = 255;
+/// Words of text the TermGenerator indexes are at most this long (longer ones, such as a run of
+/// letters pasted without spaces, are not indexed): with any prefix, well within kMaxTermBytes.
+inline constexpr unsigned kMaxWordBytes = 64;
+
 /// Builds a term the way Xapian's QueryParser does: prefix + value, with a ':' between them
-/// when the value starts with an upper-case letter and the prefix is not empty.
+/// when the value starts with an upper-case letter and the prefix is not empty. A term longer
+/// than kMaxTermBytes is cut to it at a UTF-8 character boundary: the same value always gives
+/// the same term, at index and at query time.
 std::string make_term(std::string_view prefix, std::string_view value);
+
+/// Whether Xapian takes `word` into the spelling table.
+bool fits_spelling_word(std::string_view word);
+
+/// Whether Xapian takes `key` as a synonym key.
+bool fits_synonym_key(std::string_view key);
 
 /// Value slots. The numbers are part of the schema version.
 enum Slot : unsigned {

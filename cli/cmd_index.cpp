@@ -101,11 +101,15 @@ void setup_index(CLI::App& app, int& exit_code) {
                   "--lexicon or --remove-lexicon)");
   sub->add_option("--lexicon", o->lexicons,
                   "import drug aliases: DrugBank open vocabulary CSV, Drugs@FDA products TSV, or "
-                  "an aliases.tsv; kept in the database (by file name) by every later run; one "
-                  "file per --lexicon")
+                  "an aliases.tsv; kept in the database (by file name) by every later run (one "
+                  "file per --lexicon; repeat it for more)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->allow_extra_args(false);
   sub->add_option("--remove-lexicon", o->remove_lexicons,
                   "remove an imported lexicon, by the name `trialsearch stats` lists")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->allow_extra_args(false);
   sub->add_flag("--json", o->json, "print the summary as JSON on stdout");
   sub->add_flag("-q,--quiet", o->quiet,

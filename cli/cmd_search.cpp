@@ -209,8 +209,9 @@ void setup_search(CLI::App& app, int& exit_code) {
       "search", "Ranked keyword search (AND OR NOT, \"phrases\", field:value, ranges)");
   add_db_option(*sub, o->db);
   sub->add_option("query", o->words,
-                  "query words: AND OR NOT, (parentheses), \"phrases\", belim*, field:value "
-                  "and ranges (below)");
+                  fmt::format("query words (at most {}, and {} wildcards): AND OR NOT, "
+                              "(parentheses), \"phrases\", belim*, field:value and ranges (below)",
+                              kMaxQueryWords, kMaxQueryWildcards));
   sub->footer(query_fields_help());
   add_filter_options(*sub, o->search.filters);
   sub->add_option("--sort", o->sort,

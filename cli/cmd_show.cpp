@@ -9,6 +9,7 @@
 #include "indexer/db_path.hpp"
 #include "indexer/errors.hpp"
 #include "indexer/json_writer.hpp"
+#include "indexer/normalize.hpp"
 #include "indexer/trial_codec.hpp"
 #include "query/record_lookup.hpp"
 #include "query/trial_database.hpp"
@@ -112,7 +113,7 @@ int run_show(const ShowOptions& o) {
     }
   }
   for (const auto& m : missing)
-    fmt::print(stderr, "trialsearch: no trial {} in the database\n", safe(m));
+    fmt::print(stderr, "trialsearch: no trial {} in the database\n", shown_input(m));
   return missing.empty() ? kExitOk : kExitRuntime;
 }
 

@@ -14,8 +14,9 @@ namespace {
 
 constexpr const char* kFooter = R"(Exit codes:
   0  success (a search with zero hits included)
-  1  runtime error: missing or unreadable database, I/O error, unknown NCT id
-  2  usage error: bad option, bad query syntax
+  1  runtime error: missing, unreadable or damaged database, I/O error, a full disk,
+     unknown NCT id
+  2  usage error: bad option, bad query syntax, a query over 64 words or 16 wildcards
   3  the database is locked by another writer (see `index --wait`)
   4  index: finished, but some inputs were skipped as malformed (see the summary)
 

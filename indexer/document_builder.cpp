@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <set>
+#include <stdexcept>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -59,7 +60,7 @@ void add_spelling_words(std::string_view text, std::vector<std::string>& out) {
   std::string folded = fold(text);
   std::string word;
   auto flush = [&] {
-    if (word.size() >= 4) out.push_back(word);
+    if (word.size() >= 4 && fits_spelling_word(word)) out.push_back(word);
     word.clear();
   };
   for (char c : folded) {
@@ -142,7 +143,16 @@ std::string content_hash(const Trial& trial) {
   return hash_of_content(std::string_view(json).substr(0, content_end));
 }
 
+std::string document_within_limits(const Xapian::Document& doc) {
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t)
+    if ((*t).size() > kMaxTermBytes)
+      return fmt::format("term of {} bytes (Xapian takes at most {}): {}...", (*t).size(),
+                         kMaxTermBytes, (*t).substr(0, 40));
+  return {};
+}
+
 DocumentBuilder::DocumentBuilder() {
+  generator_.set_max_word_length(kMaxWordBytes);
   generator_.set_stemmer(cached_stemmer(kStemLanguage));
   generator_.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL);
 }
@@ -301,6 +311,9 @@ BuiltDocument DocumentBuilder::build(const Trial& t) {
   for (const auto& c : t.conditions) add_spelling_words(c, out.spelling_words);
 
   doc.set_data(record_data(data));
+  // The door: every term above comes from make_term() or the TermGenerator, both within the
+  // limits, so this only fails if a new term is added some other way.
+  if (auto why = document_within_limits(doc); !why.empty()) throw std::length_error(why);
   out.document = std::move(doc);
   return out;
 }

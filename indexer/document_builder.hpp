@@ -28,12 +28,18 @@ struct BuiltDocument {
 class DocumentBuilder {
  public:
   DocumentBuilder();
+  /// Throws std::length_error (never a Xapian error) for a document Xapian would refuse, so
+  /// that the writer skips the record instead of losing its uncommitted batch.
   BuiltDocument build(const Trial& trial);
 
  private:
   void index_text(std::string_view field_name, std::string_view text, unsigned weight_override = 0);
   Xapian::TermGenerator generator_;
 };
+
+/// Empty when Xapian takes every term of `doc`; else why not, naming the first term over
+/// kMaxTermBytes (fields.hpp). DocumentBuilder::build() checks every document with it.
+std::string document_within_limits(const Xapian::Document& doc);
 
 /// The content hash of a trial: stable across runs and sources (ignores where it was read
 /// from), so re-reading an unchanged record is detected cheaply.

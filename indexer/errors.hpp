@@ -25,6 +25,12 @@ struct RuntimeError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A record stored in the database that cannot be decoded (a damaged database): exit 1; readers
+/// report it naming the database (with_database).
+struct CorruptRecordError : RuntimeError {
+  using RuntimeError::RuntimeError;
+};
+
 /// Another writer holds the database: exit 3.
 struct LockedError : std::runtime_error {
   using std::runtime_error::runtime_error;

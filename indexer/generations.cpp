@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,9 +11,13 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <string_view>
+#include <system_error>
 #include <thread>
 
 #include <fmt/format.h>
+#include <xapian.h>
 
 #include "indexer/errors.hpp"
 
@@ -21,7 +26,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kStub = "XAPIANDB";
+constexpr std::string_view kStub = kStubName;
 constexpr std::string_view kGenPrefix = "gen-";
 constexpr std::string_view kBuildingSuffix = ".building";
 
@@ -62,6 +67,26 @@ void sync_path(const std::string& path, int flags) {
   ::close(fd);
 }
 
+// Bytes free for us on the disk holding `folder` (or its nearest existing parent: a failed
+// first build may have removed the folder it wrote in); nullopt when statvfs fails.
+std::optional<unsigned long long> free_bytes_at(const std::string& folder) {
+  std::error_code ec;
+  fs::path probe = fs::absolute(folder, ec);
+  while (!fs::exists(probe, ec) && probe.has_parent_path() && probe != probe.parent_path())
+    probe = probe.parent_path();
+  struct statvfs disk {};
+  if (::statvfs(probe.c_str(), &disk) != 0) return std::nullopt;
+  return static_cast<unsigned long long>(disk.f_bavail) * disk.f_frsize;
+}
+
+RuntimeError disk_full_error(const std::string& folder, unsigned long long free_bytes,
+                             std::string_view what) {
+  return RuntimeError(fmt::format(
+      "the disk is full: no space left to write {} ({} KB free on its disk); free some space "
+      "and rerun ({})",
+      folder, free_bytes / 1024, what));
+}
+
 }  // namespace
 
 DbLayout layout_of(const std::string& db) {
@@ -80,12 +105,41 @@ DbLayout layout_of(const std::string& db) {
   return DbLayout::Empty;
 }
 
+std::string checked_stub(const std::string& stub_path) {
+  constexpr std::size_t kMaxStubBytes = 4096;  // ours is 16; never read a big file whole
+  std::ifstream in(stub_path, std::ios::binary);
+  std::string content(kMaxStubBytes + 1, '\0');
+  in.read(content.data(), static_cast<std::streamsize>(content.size()));
+  if (in.bad() || (!in && in.gcount() == 0 && !in.eof()))
+    throw RuntimeError(fmt::format("cannot read database stub {}", stub_path));
+  content.resize(static_cast<std::size_t>(in.gcount()));
+  std::string_view text = content;
+  if (text.ends_with('\n')) text.remove_suffix(1);
+  // "auto gen-000042": one line, one generation folder beside the stub, nothing else.
+  constexpr std::string_view kAuto = "auto ";
+  std::string_view name = text.starts_with(kAuto) ? text.substr(kAuto.size()) : std::string_view{};
+  if (content.size() > kMaxStubBytes || !generation_number(name) || is_building(name) ||
+      name.find_first_of("/\n\r\t ") != std::string_view::npos)
+    throw RuntimeError(fmt::format(
+        "{} is not a stub trialsearch wrote (it holds one line, \"auto gen-NNNNNN\"): not "
+        "opened; restore it with `trialsearch rollback --to GEN` or rebuild the database",
+        stub_path));
+  return std::string(name);
+}
+
 std::optional<std::string> live_generation(const std::string& db) {
-  std::ifstream in(fs::path(db) / kStub);
-  std::string type, name;
-  if (!(in >> type >> name) || type != "auto" || !generation_number(name) || is_building(name))
-    return std::nullopt;
-  return name;
+  fs::path stub = fs::path(db) / kStub;
+  std::error_code ec;
+  if (!fs::exists(fs::symlink_status(stub, ec))) return std::nullopt;
+  return checked_stub(stub.string());
+}
+
+std::string live_database_path(const std::string& db) {
+  std::error_code ec;
+  auto status = fs::status(db, ec);
+  if (fs::is_regular_file(status)) return (fs::path(db).parent_path() / checked_stub(db)).string();
+  if (auto live = live_generation(db)) return (fs::path(db) / *live).string();
+  return db;
 }
 
 std::vector<std::string> generations(const std::string& db) {
@@ -138,6 +192,13 @@ std::vector<std::string> prune_generations(const std::string& db, unsigned keep)
   auto gens = generations(db);
   auto it = std::find(gens.begin(), gens.end(), *live);
   if (it == gens.end()) return removed;
+  // Newer than live: never published (a snapshot killed between renaming its folder into place
+  // and switching the stub), or rolled back from. Kept, one would become the rollback target
+  // after the next snapshot instead of the generation that was live before it.
+  for (auto newer = it + 1; newer != gens.end(); ++newer) {
+    fs::remove_all(fs::path(db) / *newer, ec);
+    removed.push_back(*newer);
+  }
   // Older than live: keep the `keep` newest.
   std::size_t older = static_cast<std::size_t>(it - gens.begin());
   for (std::size_t i = 0; i + keep < older; ++i) {
@@ -145,6 +206,50 @@ std::vector<std::string> prune_generations(const std::string& db, unsigned keep)
     removed.push_back(gens[i]);
   }
   return removed;
+}
+
+std::exception_ptr naming_full_disk(const std::string& folder) {
+  std::exception_ptr current = std::current_exception();
+  std::string what;
+  int error_number = 0;
+  try {
+    throw;
+  } catch (const Xapian::Error& e) {
+    what = e.get_description();
+    error_number =
+        e.get_error_string() && std::strcmp(e.get_error_string(), std::strerror(ENOSPC)) == 0
+            ? ENOSPC
+            : 0;
+  } catch (const std::system_error& e) {
+    what = e.what();
+    error_number = e.code().value();
+  } catch (...) {
+    return current;  // not a write failure
+  }
+  const auto free_bytes = free_bytes_at(folder);
+  constexpr unsigned long long kFullBytes = 1 << 20;
+  if (error_number != ENOSPC && (!free_bytes || *free_bytes >= kFullBytes)) return current;
+  return std::make_exception_ptr(disk_full_error(folder, free_bytes.value_or(0), what));
+}
+
+RuntimeError damaged_database_error(const std::string& db, const std::string& xapian_error) {
+  std::string folder = db;
+  try {
+    folder = live_database_path(db);
+  } catch (const RuntimeError&) {
+    // a stub that is not ours: name the folder given
+  }
+  return RuntimeError(fmt::format(
+      "database {} is damaged ({}): switch back to the generation before with `trialsearch "
+      "rollback`, or rebuild it with `trialsearch index --snapshot`",
+      folder, xapian_error));
+}
+
+void require_free_space(const std::string& folder, unsigned long long bytes) {
+  const auto free_bytes = free_bytes_at(folder);
+  if (free_bytes && *free_bytes < bytes)
+    throw disk_full_error(folder, *free_bytes,
+                          fmt::format("a build stops when less than {} MB are left", bytes >> 20));
 }
 
 std::string writer_lock_path(const std::string& db) { return (fs::path(db) / "write.lock"); }

@@ -144,11 +144,16 @@ std::uint64_t pending_bytes(const Xapian::Document& doc) {
   return doc.get_data().size() + kBytesPerTerm * doc.termlist_count();
 }
 
+// Opens the live database (the generation the stub names, or a flat database folder) as an
+// existing glass database only: a damaged one (a stub naming a missing generation, a deleted
+// table) is refused rather than created afresh, which would publish an almost empty index.
+// New databases are built by build_generation, never here.
 Xapian::WritableDatabase open_for_writing(const IndexOptions& options) {
   auto deadline = Clock::now() + std::chrono::duration<double>(options.wait_seconds);
+  const std::string live = live_database_path(options.db_path);
   for (;;) {
     try {
-      return Xapian::WritableDatabase(options.db_path, Xapian::DB_CREATE_OR_OPEN);
+      return Xapian::WritableDatabase(live, Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS);
     } catch (const Xapian::DatabaseLockError& e) {
       if (Clock::now() >= deadline)
         throw LockedError(fmt::format(
@@ -157,8 +162,10 @@ Xapian::WritableDatabase open_for_writing(const IndexOptions& options) {
             options.db_path, options.db_path));
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     } catch (const Xapian::DatabaseError& e) {
-      throw RuntimeError(
-          fmt::format("cannot open database {} for writing: {}", options.db_path, e.get_msg()));
+      throw RuntimeError(fmt::format(
+          "cannot open database {} for writing: {} (damaged? it is not recreated: restore a "
+          "generation with `trialsearch rollback` or rebuild with --snapshot)",
+          live, e.get_msg()));
     }
   }
 }
@@ -377,8 +384,10 @@ IndexSummary build_generation(const std::vector<std::string>& sources,
     db.close();
     fs::rename(shard_options.output, final_path);
   } catch (...) {
+    std::exception_ptr error = naming_full_disk(db_dir);  // before removing frees the space
     fs::remove_all(shard_options.output, ec);
-    throw;
+    fs::remove_all(shard_options.output + ".shards", ec);
+    std::rethrow_exception(error);
   }
   publish_generation(db_dir, name);
   change.time = now_iso();
@@ -589,6 +598,10 @@ IndexSummary update_live(const std::vector<std::string>& sources,
   return summary;
 }
 
+IndexSummary index_locked(const std::vector<std::string>& sources,
+                          const std::vector<LexiconImport>& lexicons, const IndexOptions& options,
+                          const IndexCallbacks& callbacks, DbLayout layout);
+
 }  // namespace
 
 IndexSummary index_sources(const std::vector<std::string>& sources, const IndexOptions& options,
@@ -609,6 +622,30 @@ IndexSummary index_sources(const std::vector<std::string>& sources, const IndexO
   }
   WriterLock lock(db, options.wait_seconds);
   layout = layout_of(db);  // again, now that no other writer can change it
+  try {
+    return index_locked(sources, lexicons, options, callbacks, layout);
+  } catch (...) {
+    std::exception_ptr error =
+        naming_full_disk(db);  // an upsert's failed write: at its last commit
+    try {
+      std::rethrow_exception(error);
+    } catch (const Xapian::DatabaseLockError&) {
+      throw;
+    } catch (const Xapian::DatabaseError& e) {
+      throw damaged_database_error(db, e.get_description());
+    } catch (const Xapian::DocNotFoundError& e) {
+      throw damaged_database_error(db, e.get_description());
+    }
+  }
+}
+
+namespace {
+
+// The run, once the writer lock is held and the layout known.
+IndexSummary index_locked(const std::vector<std::string>& sources,
+                          const std::vector<LexiconImport>& lexicons, const IndexOptions& options,
+                          const IndexCallbacks& callbacks, DbLayout layout) {
+  const std::string& db = options.db_path;
   switch (layout) {
     case DbLayout::Missing:
     case DbLayout::Foreign:
@@ -632,11 +669,18 @@ IndexSummary index_sources(const std::vector<std::string>& sources, const IndexO
   return {};
 }
 
+}  // namespace
+
 std::string rollback_generation(const std::string& db, const std::string& to, double wait_seconds) {
   if (layout_of(db) != DbLayout::Generations)
     throw RuntimeError(fmt::format("{} has no generations to roll back to", db));
   WriterLock lock(db, wait_seconds);
-  auto live = live_generation(db);
+  std::optional<std::string> live;
+  try {
+    live = live_generation(db);
+  } catch (const RuntimeError&) {
+    if (to.empty()) throw;  // --to GEN repairs a stub that is not ours
+  }
   auto gens = generations(db);
   auto live_at = std::find(gens.begin(), gens.end(), live.value_or(""));
   std::string target = to;

@@ -294,6 +294,8 @@ void read_studies(simdjson::dom::array studies, const Origin& origin, TrialSink&
 }  // namespace
 
 void read_json(std::string_view content, const Origin& origin, TrialSink& sink) {
+  // A UTF-8 byte order mark (Windows editors write one) is not part of the JSON.
+  if (content.starts_with("\xef\xbb\xbf")) content.remove_prefix(3);
   Origin where = origin;
   where.format = kFormat;
   thread_local simdjson::dom::parser parser;

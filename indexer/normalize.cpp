@@ -274,3 +274,34 @@ std::string normalize_sex(std::string_view text) {
 }
 
 }  // namespace trialsearch
+
+namespace trialsearch {
+
+std::string shown_input(std::string_view text, std::size_t max_bytes) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size() && out.size() < max_bytes) {
+    auto c = static_cast<unsigned char>(text[i]);
+    // a whole UTF-8 sequence is kept; anything else that is not printable ASCII is replaced
+    std::size_t len = c < 0x80           ? 1
+                      : (c >> 5) == 0x6  ? 2
+                      : (c >> 4) == 0xE  ? 3
+                      : (c >> 3) == 0x1E ? 4
+                                         : 0;
+    bool ok = len > 0 && i + len <= text.size();
+    for (std::size_t k = 1; ok && k < len; ++k)
+      ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    if (len == 1) ok = c >= 0x20 && c != 0x7F;
+    if (ok) {
+      out.append(text.substr(i, len));
+      i += len;
+    } else {
+      out += '?';
+      ++i;
+    }
+  }
+  if (i < text.size()) out += fmt::format("... ({} bytes)", text.size());
+  return out;
+}
+
+}  // namespace trialsearch

@@ -16,6 +16,7 @@
 #include "indexer/bounded_queue.hpp"
 #include "indexer/document_builder.hpp"
 #include "indexer/errors.hpp"
+#include "indexer/generations.hpp"
 #include "indexer/index_writer.hpp"
 
 namespace trialsearch {
@@ -67,7 +68,8 @@ void build_one_shard(BoundedQueue<Trial>& queue, const std::string& path,
     // Ids written by earlier segments of this run that a later copy replaces, per segment.
     std::vector<std::vector<std::string>> superseded;
     auto next_segment = [&] {
-      if (!out.segments.empty()) db.close();  // commits
+      require_free_space(path, kBuildFreeSpaceBytes);  // before each commit (generations.hpp)
+      if (!out.segments.empty()) db.close();           // commits
       out.segments.push_back(fmt::format("{}-{}", path, out.segments.size()));
       superseded.emplace_back();
       db = Xapian::WritableDatabase(out.segments.back(), Xapian::DB_CREATE | kSegmentFlags);
@@ -127,10 +129,12 @@ void build_one_shard(BoundedQueue<Trial>& queue, const std::string& path,
       for (const auto& w : built.spelling_words) db.add_spelling(w);
       if (added) ++in_segment;
       if (++since_commit >= options.commit_every) {
+        require_free_space(path, kBuildFreeSpaceBytes);
         db.commit();
         since_commit = 0;
       }
     }
+    require_free_space(path, kBuildFreeSpaceBytes);
     db.close();
     for (std::size_t i = 0; i < superseded.size(); ++i) {
       if (superseded[i].empty()) continue;
@@ -157,6 +161,15 @@ ShardBuildResult build_shards(const std::function<void(TrialSink&)>& read,
   std::error_code ec;
   fs::remove_all(work, ec);
   fs::create_directories(work);
+  // The shards are removed however the build ends: a failed build (a full disk) must not leave
+  // them taking the space until the next run.
+  struct RemoveWork {
+    const fs::path& path;
+    ~RemoveWork() {
+      std::error_code ignored;
+      fs::remove_all(path, ignored);
+    }
+  } remove_work{work};
 
   std::vector<std::unique_ptr<BoundedQueue<Trial>>> queues;
   for (unsigned i = 0; i < n; ++i)
@@ -185,8 +198,14 @@ ShardBuildResult build_shards(const std::function<void(TrialSink&)>& read,
   for (auto& q : queues) q->close();
   for (auto& t : threads) t.join();
   if (read_error) std::rethrow_exception(read_error);
-  for (auto& o : outputs)
-    if (o.error) std::rethrow_exception(o.error);
+  for (auto& o : outputs) {
+    if (!o.error) continue;
+    try {
+      std::rethrow_exception(o.error);
+    } catch (...) {
+      std::rethrow_exception(naming_full_disk(work.string()));  // before the shards are removed
+    }
+  }
 
   ShardBuildResult result;
   result.read = sink.read;
@@ -197,6 +216,9 @@ ShardBuildResult build_shards(const std::function<void(TrialSink&)>& read,
     try {
       all.compact(options.output, Xapian::DBCOMPACT_MULTIPASS);
     } catch (const Xapian::Error& e) {
+      std::exception_ptr full = naming_full_disk(options.output);
+      fs::remove_all(options.output, ec);
+      if (full != std::current_exception()) std::rethrow_exception(full);
       throw RuntimeError(fmt::format("cannot write database {}: {}", options.output, e.get_msg()));
     }
   }

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 #include <system_error>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -19,6 +20,11 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::size_t kHeadBytes = 64 * 1024;
+// Format detection reads the first lines whole (an NDJSON record can be far longer than
+// kHeadBytes), up to this much.
+constexpr std::size_t kMaxHeadBytes = 256 * 1024 * 1024;
+// The lines detection looks at: NDJSON is told from one JSON document by its first lines.
+constexpr int kDetectionLines = 3;
 constexpr la_int64_t kMaxEntryBytes = 1LL << 30;  // refuse absurd archive entries (zip bombs)
 
 std::string_view skip_bom_and_space(std::string_view s) {
@@ -26,24 +32,133 @@ std::string_view skip_bom_and_space(std::string_view s) {
   return trim(s);
 }
 
-// The first line of `s` and whether it is a whole one-line JSON object.
-bool first_line_is_object(std::string_view s, std::string_view* rest) {
-  auto nl = s.find('\n');
-  std::string_view line = trim(s.substr(0, nl));
-  *rest = nl == std::string_view::npos ? std::string_view{} : s.substr(nl + 1);
+// A line holding one whole JSON object: `{...}` (what NDJSON lines are).
+bool is_object_line(std::string_view line) {
+  line = skip_bom_and_space(line);
   return line.size() > 2 && line.front() == '{' && line.back() == '}';
 }
 
-void read_lines(std::istream& in, Origin origin, TrialSink& sink, ReadCounts& counts) {
+// NDJSON, judged from the first non-blank lines of `s` (a whole line at least): the first is a
+// whole object and more follows, or two of the first three are whole objects (the other one a
+// damaged record, which is then skipped with its line number). One pretty-printed study or
+// array never has two whole one-line objects among its first three lines.
+bool looks_like_ndjson(std::string_view s) {
+  std::vector<std::string_view> lines;
+  while (!s.empty() && lines.size() < kDetectionLines) {
+    auto nl = s.find('\n');
+    std::string_view line = s.substr(0, nl);
+    s = nl == std::string_view::npos ? std::string_view{} : s.substr(nl + 1);
+    if (!trim(line).empty()) lines.push_back(line);
+  }
+  if (lines.size() < 2) return false;
+  if (is_object_line(lines[0])) return true;
+  return std::count_if(lines.begin(), lines.end(), is_object_line) >= 2;
+}
+
+// Where the kDetectionLines-th non-blank line of `content` ends (past its newline), or npos
+// when `content` holds fewer whole lines.
+std::size_t detection_lines_end(std::string_view content) {
+  std::size_t end = 0;
+  for (int lines = 0; lines < kDetectionLines;) {
+    auto nl = content.find('\n', end);
+    if (nl == std::string_view::npos) return std::string_view::npos;
+    if (!trim(content.substr(end, nl - end)).empty()) ++lines;
+    end = nl + 1;
+  }
+  return end;
+}
+
+// The start of `content` that detection needs: kHeadBytes, or more to hold the first
+// kDetectionLines lines whole (at most kMaxHeadBytes).
+std::size_t head_size(std::string_view content) {
+  std::size_t lines_end = detection_lines_end(content);
+  if (lines_end == std::string_view::npos) lines_end = content.size();
+  return std::min({std::max(lines_end, kHeadBytes), content.size(), kMaxHeadBytes});
+}
+
+// Forwards to another sink, noting whether anything was skipped.
+class SkipWatch : public TrialSink {
+ public:
+  explicit SkipWatch(TrialSink& inner) : inner_(inner) {}
+  void trial(Trial&& t) override { inner_.trial(std::move(t)); }
+  void skipped(const Origin& /*where*/, std::string_view reason) override {
+    last_reason = reason;
+    was_skipped = true;
+  }
+  bool was_skipped = false;
+  std::string last_reason;
+
+ private:
+  TrialSink& inner_;
+};
+
+// The lines of `head` (what detection read) followed by the rest of `in`: the stream is never
+// rewound, so a pipe or a FIFO is read as a file is.
+class LineReader {
+ public:
+  LineReader(std::string head, std::istream& in) : head_(std::move(head)), in_(in) {}
+  /// The next line (without its newline); `ended` says whether a newline ended it.
+  bool next(std::string& line, bool& ended) {
+    if (pos_ < head_.size()) {
+      auto nl = head_.find('\n', pos_);
+      if (nl != std::string::npos) {
+        line.assign(head_, pos_, nl - pos_);
+        pos_ = nl + 1;
+        ended = true;
+        return true;
+      }
+      line.assign(head_, pos_, std::string::npos);
+      pos_ = head_.size();
+      std::string more;
+      ended = static_cast<bool>(std::getline(in_, more)) && !in_.eof();
+      line += more;
+      return true;
+    }
+    if (!std::getline(in_, line)) return false;
+    ended = !in_.eof();
+    return true;
+  }
+
+ private:
+  std::string head_;
+  std::size_t pos_ = 0;
+  std::istream& in_;
+};
+
+void read_lines(std::string head, std::istream& in, Origin origin, TrialSink& sink,
+                ReadCounts& counts) {
+  LineReader lines(std::move(head), in);
   std::string line;
+  bool ended = false;
   std::size_t n = 0;
-  while (std::getline(in, line)) {
+  while (lines.next(line, ended)) {
     ++n;
     counts.bytes += line.size() + 1;
     if (counts.consumed) *counts.consumed += line.size() + 1;
     if (trim(line).empty()) continue;
     origin.line = n;
-    read_json(line, origin, sink);
+    if (ended) {
+      read_json(line, origin, sink);
+      continue;
+    }
+    // The last line has no newline: if it does not parse, the input was cut short (an
+    // interrupted download), and trials after it may be missing.
+    SkipWatch watch(sink);
+    read_json(line, origin, watch);
+    if (!watch.was_skipped) continue;
+    if (!watch.last_reason.starts_with("malformed JSON")) {
+      sink.skipped(origin, watch.last_reason);
+      continue;
+    }
+    ++counts.input_errors;
+    sink.skipped(origin, fmt::format("last line cut short (no newline at the end, {}): the "
+                                     "input is incomplete",
+                                     watch.last_reason));
+  }
+  if (in.bad()) {
+    ++counts.input_errors;
+    origin.line = n + 1;
+    sink.skipped(origin, "read error: the input could not be read whole");
   }
 }
 
@@ -169,9 +284,17 @@ void read_file(const std::string& path, TrialSink& sink, ReadCounts& counts) {
     sink.skipped(origin, "cannot open file");
     return;
   }
-  std::string head(kHeadBytes, '\0');
-  in.read(head.data(), static_cast<std::streamsize>(head.size()));
-  head.resize(static_cast<std::size_t>(in.gcount()));
+  // The first kHeadBytes, and more until the first lines are whole (see head_size).
+  std::string head;
+  for (;;) {
+    std::size_t had = head.size();
+    std::size_t want = head.empty() ? kHeadBytes : std::min(head.size(), kMaxHeadBytes - had);
+    head.resize(had + want);
+    in.read(head.data() + had, static_cast<std::streamsize>(want));
+    head.resize(had + static_cast<std::size_t>(in.gcount()));
+    if (!in || head.size() >= kMaxHeadBytes || detection_lines_end(head) != std::string::npos)
+      break;
+  }
   InputFormat format = detect_format(head);
   if (format == InputFormat::Zip) {
     ++counts.inputs;
@@ -182,9 +305,7 @@ void read_file(const std::string& path, TrialSink& sink, ReadCounts& counts) {
   ++counts.inputs;
   if (format == InputFormat::Ndjson) {
     // Stream by line: an NDJSON export can be far larger than memory.
-    in.clear();
-    in.seekg(0);
-    read_lines(in, origin, sink, counts);
+    read_lines(std::move(head), in, origin, sink, counts);
     return;
   }
   std::string content = std::move(head);
@@ -210,7 +331,7 @@ void read_stdin(TrialSink& sink, ReadCounts& counts) {
   Origin origin;
   origin.file = "<stdin>";
   ++counts.inputs;
-  read_lines(std::cin, origin, sink, counts);
+  read_lines({}, std::cin, origin, sink, counts);
 }
 
 // Inside folders, hidden files and Markdown notes (a corpus README) are not records. A file
@@ -220,18 +341,77 @@ bool is_documentation(const fs::path& path) {
   return name.starts_with(".") || path.extension() == ".md";
 }
 
-// The record files of a folder, recursively, in sorted order (documentation left out). `ec` is
-// set when the folder cannot be read whole.
-std::vector<std::string> folder_files(const std::string& folder, std::error_code& ec) {
+// What a folder holds: its record files, recursively, in sorted order (documentation left
+// out), and what could not be listed or is not followed.
+struct FolderListing {
   std::vector<std::string> files;
-  for (auto it = fs::recursive_directory_iterator(
-           folder, fs::directory_options::skip_permission_denied, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file(ec) && !is_documentation(it->path()))
-      files.push_back(it->path().string());
+  struct Skip {
+    std::string path, reason;
+    bool input_error;  ///< records may be missing (an unreadable folder), not a choice of ours
+  };
+  std::vector<Skip> skips;
+};
+
+// Whether `path` is `root` or inside it (both canonical).
+bool is_within(const fs::path& path, const fs::path& root) {
+  auto [r, p] = std::mismatch(root.begin(), root.end(), path.begin(), path.end());
+  return r == root.end();
+}
+
+void list_folder(const fs::path& dir, const fs::path& root, FolderListing& out) {
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec), end;
+  if (ec) {
+    out.skips.push_back({dir.string(), fmt::format("cannot read folder: {}", ec.message()), true});
+    return;
   }
-  std::sort(files.begin(), files.end());
-  return files;
+  for (; it != end; it.increment(ec)) {
+    const fs::path& path = it->path();
+    auto status = it->symlink_status(ec);
+    if (ec) {
+      out.skips.push_back({path.string(), fmt::format("cannot read: {}", ec.message()), true});
+      ec.clear();
+      continue;
+    }
+    if (fs::is_symlink(status)) {
+      // Followed only to a file inside the folder: a link never makes us read, or index,
+      // what the folder's owner did not put in it. Linked folders are not entered (their files,
+      // if inside, are read under their own path).
+      fs::path target = fs::canonical(path, ec);
+      if (ec) {
+        out.skips.push_back({path.string(), "broken symbolic link", false});
+        ec.clear();
+      } else if (!is_within(target, root)) {
+        out.skips.push_back(
+            {path.string(),
+             fmt::format("symbolic link to {}, outside the folder: not followed", target.string()),
+             false});
+      } else if (fs::is_regular_file(target, ec) && !is_documentation(path)) {
+        out.files.push_back(path.string());
+      }
+      continue;
+    }
+    if (fs::is_directory(status)) {
+      list_folder(path, root, out);
+    } else if (fs::is_regular_file(status) && !is_documentation(path)) {
+      out.files.push_back(path.string());
+    }
+  }
+  if (ec)
+    out.skips.push_back({dir.string(), fmt::format("cannot read folder: {}", ec.message()), true});
+}
+
+FolderListing folder_files(const std::string& folder) {
+  FolderListing out;
+  std::error_code ec;
+  fs::path root = fs::canonical(folder, ec);
+  if (ec) {
+    out.skips.push_back({folder, fmt::format("cannot read folder: {}", ec.message()), true});
+    return out;
+  }
+  list_folder(folder, root, out);
+  std::sort(out.files.begin(), out.files.end());
+  return out;
 }
 
 }  // namespace
@@ -240,12 +420,8 @@ InputFormat detect_format(std::string_view head) {
   if (head.starts_with("PK\x03\x04") || head.starts_with("PK\x05\x06")) return InputFormat::Zip;
   std::string_view s = skip_bom_and_space(head);
   if (s.empty()) return InputFormat::Unknown;
-  if (s.front() == '{') {
-    std::string_view rest;
-    if (first_line_is_object(s, &rest) && !trim(rest).empty() && trim(rest).front() == '{')
-      return InputFormat::Ndjson;
-    return InputFormat::JsonV2;
-  }
+  if (looks_like_ndjson(s)) return InputFormat::Ndjson;
+  if (s.front() == '{') return InputFormat::JsonV2;
   if (s.front() == '[') return InputFormat::JsonV2;
   if (s.front() == '<') return InputFormat::Xml;
   if (head.find('\0') != std::string_view::npos) return InputFormat::Unknown;
@@ -253,7 +429,7 @@ InputFormat detect_format(std::string_view head) {
 }
 
 void read_buffer(std::string_view content, const Origin& origin, TrialSink& sink) {
-  switch (detect_format(content.substr(0, kHeadBytes))) {
+  switch (detect_format(content.substr(0, head_size(content)))) {
     case InputFormat::JsonV2:
       read_json(content, origin, sink);
       return;
@@ -291,7 +467,7 @@ std::uint64_t source_bytes(const std::vector<std::string>& sources) {
     if (source == "-") return 0;
     std::error_code ec;
     if (fs::is_directory(source, ec)) {
-      for (const auto& f : folder_files(source, ec)) {
+      for (const auto& f : folder_files(source).files) {
         auto size = fs::file_size(f, ec);
         if (!ec) total += size;
       }
@@ -322,14 +498,14 @@ ReadCounts read_sources(const std::vector<std::string>& sources, TrialSink& sink
       continue;
     }
     if (fs::is_directory(status)) {
-      std::vector<std::string> files = folder_files(source, ec);
-      if (ec) {
+      FolderListing listing = folder_files(source);
+      for (const auto& skip : listing.skips) {
         Origin origin;
-        origin.file = source;
-        ++counts.input_errors;
-        sink.skipped(origin, fmt::format("cannot read folder: {}", ec.message()));
+        origin.file = skip.path;
+        if (skip.input_error) ++counts.input_errors;
+        sink.skipped(origin, skip.reason);
       }
-      for (const auto& f : files) read_file(f, sink, counts);
+      for (const auto& f : listing.files) read_file(f, sink, counts);
       continue;
     }
     read_file(source, sink, counts);

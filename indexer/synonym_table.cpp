@@ -255,7 +255,7 @@ SynonymCounts write_alias_lists(Xapian::WritableDatabase& db, const AliasExpande
   };
   for (const auto& member : expander.drug_keys()) {
     std::string key = synonym_key(member);
-    if (key.empty() || key.size() > kMaxSynonymKeyBytes) continue;
+    if (key.empty() || key.size() > kMaxAliasKeyBytes) continue;
     auto on = expander.expand(member, AliasMode::On);
     auto strict = expander.expand(member, AliasMode::Strict);
     std::set<std::string> strict_keys;
@@ -273,7 +273,7 @@ SynonymCounts write_alias_lists(Xapian::WritableDatabase& db, const AliasExpande
   }
   for (const auto& member : expander.condition_keys()) {
     std::string key = synonym_key(member);
-    if (key.empty() || key.size() > kMaxSynonymKeyBytes) continue;
+    if (key.empty() || key.size() > kMaxAliasKeyBytes) continue;
     std::string list;
     // An abbreviation typed alone finds the conditions it stands for; a condition's whole name
     // in free text is left to its words (a multi-word synonym would weigh them as one term:
@@ -304,7 +304,7 @@ std::size_t alias_list_count(const Xapian::Database& db) {
 std::vector<std::string> alias_terms(const Xapian::Database& db, std::string_view key,
                                      AliasMode mode, AliasScope scope) {
   std::vector<std::string> out;
-  if (mode == AliasMode::Off || key.empty() || key.size() > kMaxSynonymKeyBytes) return out;
+  if (mode == AliasMode::Off || key.empty() || key.size() > kMaxAliasKeyBytes) return out;
   const std::string list = db.get_metadata(std::string(kMetaAliasPrefix) + std::string(key));
   for (auto line : split_fields(list, '\n')) {
     if (line.size() < 4 || line[2] != '\t') continue;

@@ -66,7 +66,7 @@ struct SynonymCounts {
 /// (AliasMode: strict and on, or on only) and where it applies: free text (the drug-name terms
 /// of the expansion and, for a name of one word of four letters or more or a code, its words),
 /// the drug: field, or (condition lexicon entries) the condition fields, whose terms are whole
-/// listed conditions only. Keys over kMaxSynonymKeyBytes are left out. Xapian's synonym table
+/// listed conditions only. Keys over kMaxAliasKeyBytes are left out. Xapian's synonym table
 /// gets the On lists (what QueryParser expands with); Strict drops the rest after parsing
 /// (alias_terms_excluded()).
 SynonymCounts write_alias_lists(Xapian::WritableDatabase& db, const AliasExpander& expander);
@@ -87,8 +87,9 @@ std::vector<std::string> alias_terms(const Xapian::Database& db, std::string_vie
 std::set<std::string> alias_terms_excluded(const Xapian::Database& db, std::string_view text,
                                            AliasMode mode);
 
-/// Longest alias key, in bytes (metadata keys, like terms, stop near 245).
-inline constexpr std::size_t kMaxSynonymKeyBytes = 200;
+/// Longest alias key, in bytes: with the metadata key's prefix or a field prefix it stays
+/// within Xapian's key limit (kMaxSynonymKeyBytes).
+inline constexpr std::size_t kMaxAliasKeyBytes = 200;
 
 /// The synonym key QueryParser looks up for an alias key: its words joined by single spaces,
 /// or empty when the key has characters the QueryParser would split on (such keys are

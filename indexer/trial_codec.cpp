@@ -10,6 +10,7 @@
 #include <simdjson.h>
 #include <zstd.h>
 
+#include "indexer/errors.hpp"
 #include "indexer/json_writer.hpp"
 
 namespace trialsearch {
@@ -278,9 +279,9 @@ Trial trial_from_padded(simdjson::padded_string& copy, RecordParts parts) {
   thread_local simdjson::dom::parser parser;
   element j;
   if (auto error = parser.parse(copy).get(j); error != simdjson::SUCCESS)
-    throw std::runtime_error(
+    throw CorruptRecordError(
         fmt::format("trial record: malformed JSON: {}", simdjson::error_message(error)));
-  if (!j.is_object()) throw std::runtime_error("trial record: not a JSON object");
+  if (!j.is_object()) throw CorruptRecordError("trial record: not a JSON object");
   Trial t;
   read_hit_parts(j, t);
   if (parts == RecordParts::All) read_other_parts(j, t);
@@ -302,7 +303,7 @@ std::string record_data(std::string_view json) {
   std::string out(ZSTD_compressBound(json.size()), '\0');
   std::size_t n = ZSTD_compress2(context.cctx, out.data(), out.size(), json.data(), json.size());
   if (ZSTD_isError(n))
-    throw std::runtime_error(fmt::format("trial record: zstd: {}", ZSTD_getErrorName(n)));
+    throw CorruptRecordError(fmt::format("trial record: zstd: {}", ZSTD_getErrorName(n)));
   out.resize(n);
   return out;
 }
@@ -319,13 +320,13 @@ Trial trial_from_record(std::string_view data, RecordParts parts) {
   thread_local Context context;
   unsigned long long size = ZSTD_getFrameContentSize(data.data(), data.size());
   if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > kMaxRecordBytes)
-    throw std::runtime_error("trial record: corrupt compressed data");
+    throw CorruptRecordError("trial record: corrupt compressed data");
   // Decompressed straight into simdjson's padded buffer: no copy.
   simdjson::padded_string json(static_cast<std::size_t>(size));
   std::size_t n =
       ZSTD_decompressDCtx(context.dctx, json.data(), json.size(), data.data(), data.size());
   if (ZSTD_isError(n) || n != size)
-    throw std::runtime_error("trial record: corrupt compressed data");
+    throw CorruptRecordError("trial record: corrupt compressed data");
   return trial_from_padded(json, parts);
 }
 

@@ -94,8 +94,8 @@ std::set<std::string> parse_groups(const std::vector<std::string>& only) {
   std::set<std::string> groups;
   for (const auto& g : only) {
     if (g != "drug" && g != "condition" && g != "mesh" && g != "text")
-      throw UsageError(
-          fmt::format("unknown group '{}' for --only (groups: {})", g, kSimilarGroups));
+      throw UsageError(fmt::format("unknown group '{}' for --only (groups: {})", shown_input(g),
+                                   kSimilarGroups));
     groups.insert(g);
   }
   return groups;
@@ -204,7 +204,7 @@ SimilarResult find_similar(const Xapian::Database& db, const SimilarOptions& opt
   std::vector<Xapian::docid> source_docids;
   for (const auto& id : options.ids) {
     auto docid = find_docid(db, id);
-    if (!docid) throw RuntimeError(fmt::format("no trial {} in the database", id));
+    if (!docid) throw RuntimeError(fmt::format("no trial {} in the database", shown_input(id)));
     rset.add_document(*docid);
     source_docids.push_back(*docid);
     sources.emplace_back(id_term(trim(id)));

@@ -14,17 +14,19 @@
 namespace trialsearch {
 namespace {
 
-// A database folder with generations is opened through its stub (generations.hpp). A snapshot
-// that switches the stub and prunes an old generation between our reading the stub and opening
-// the generation it named makes that open fail: the stub then names a newer one, so try again.
+// A database folder with generations is opened at the generation its stub names (checked:
+// generations.hpp; Xapian never reads a stub, and opens only a glass database folder). A
+// snapshot that switches the stub and prunes an old generation between our reading the stub and
+// opening the generation it named makes that open fail: the stub then names a newer one, so try
+// again.
 Xapian::Database open_following_stub(const std::string& path) {
   constexpr int kAttempts = 5;
   for (int attempt = 1;; ++attempt) {
-    auto before = live_generation(path);
+    std::string folder = live_database_path(path);
     try {
-      return Xapian::Database(path);
+      return Xapian::Database(folder, Xapian::DB_BACKEND_GLASS);
     } catch (const Xapian::DatabaseOpeningError&) {
-      if (attempt == kAttempts || !before || live_generation(path) == before) throw;
+      if (attempt == kAttempts || folder == path || live_database_path(path) == folder) throw;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -48,9 +50,14 @@ Xapian::Database open_database(const std::string& path) {
         "{} is not a trialsearch database: build one with `trialsearch index --db {} SOURCE...`",
         path, path));
   } catch (const Xapian::DatabaseError& e) {
-    throw RuntimeError(fmt::format("cannot read database {}: {}", path, e.get_msg()));
+    throw damaged_database_error(path, e.get_description());
   }
-  std::string schema = db.get_metadata(std::string(kMetaSchema));
+  std::string schema;
+  try {
+    schema = db.get_metadata(std::string(kMetaSchema));
+  } catch (const Xapian::DatabaseError& e) {
+    throw damaged_database_error(path, e.get_description());
+  }
   if (schema != kSchemaVersion)
     throw RuntimeError(fmt::format(
         "database {} was built with schema '{}' but this trialsearch reads '{}': reindex with "

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "indexer/errors.hpp"
+#include "indexer/generations.hpp"
 
 namespace trialsearch {
 
@@ -21,6 +22,7 @@ Xapian::Database open_database(const std::string& path);
 
 /// Runs `work` on a freshly opened database; when a writer's commit invalidates what it reads
 /// (DatabaseModifiedError), reopens and runs the whole of `work` again, a few times at most.
+/// Xapian's errors of a damaged database become a RuntimeError naming it.
 template <typename F>
 auto with_database(const std::string& path, F&& work) {
   constexpr int kAttempts = 5;
@@ -30,6 +32,12 @@ auto with_database(const std::string& path, F&& work) {
       return work(db);
     } catch (const Xapian::DatabaseModifiedError&) {
       if (attempt == kAttempts) throw;
+    } catch (const Xapian::DatabaseError& e) {
+      throw damaged_database_error(path, e.get_description());
+    } catch (const Xapian::DocNotFoundError& e) {  // a posting for a document that is not there
+      throw damaged_database_error(path, e.get_description());
+    } catch (const CorruptRecordError& e) {
+      throw damaged_database_error(path, e.what());
     }
   }
 }

@@ -700,6 +700,8 @@ struct TrialQueryParser::Impl {
 
   explicit Impl(const Xapian::Database& database) : db(database) {
     qp.set_database(db);
+    // A short wildcard (`c*`) matches thousands of terms: each expands to its most frequent ones.
+    qp.set_max_expansion(kMaxWildcardTerms, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     qp.set_stemmer(stemmer);
     qp.set_stopper(&stopper);
     qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
@@ -799,7 +801,34 @@ Xapian::Query TrialQueryParser::parse(std::string_view text, MatchMode mode) con
   return parse_tiers(text, mode).query;
 }
 
+std::size_t query_word_count(std::string_view text) {
+  std::size_t words = 0;
+  bool in_word = false;
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    bool word_char = std::isalnum(u) || u >= 0x80;
+    if (word_char && !in_word) ++words;
+    in_word = word_char;
+  }
+  return words;
+}
+
+std::size_t query_wildcard_count(std::string_view text) {
+  std::size_t wildcards = 0;
+  for (std::size_t i = 1; i < text.size(); ++i) {
+    auto before = static_cast<unsigned char>(text[i - 1]);
+    if (text[i] == '*' && (std::isalnum(before) || before >= 0x80)) ++wildcards;
+  }
+  return wildcards;
+}
+
 QueryTiers TrialQueryParser::parse_tiers(std::string_view text, MatchMode mode) const {
+  // At the door, before any work that grows with the words.
+  if (auto words = query_word_count(text); words > kMaxQueryWords)
+    throw UsageError(fmt::format("query too long: {} words (at most {})", words, kMaxQueryWords));
+  if (auto wildcards = query_wildcard_count(text); wildcards > kMaxQueryWildcards)
+    throw UsageError(
+        fmt::format("query too broad: {} wildcards (at most {})", wildcards, kMaxQueryWildcards));
   std::string s = normalise(text);
   impl_->last_text = s;
   if (trim(s).empty()) return {Xapian::Query::MatchAll, {}, {}};

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -20,7 +21,11 @@ fs::path source_dir() { return TRIALSEARCH_SOURCE_DIR; }
 fs::path shared_data_dir() { return TRIALSEARCH_SHARED_DATA_DIR; }
 fs::path seeds_dir() { return TRIALSEARCH_SHARED_SEEDS_DIR; }
 fs::path corpus_dir() { return source_dir() / "corpus"; }
-std::string binary() { return TRIALSEARCH_BINARY; }
+std::string binary() {
+  // Another build's binary (e.g. main's, to see a new test fail there).
+  if (const char* other = std::getenv("TRIALSEARCH_TEST_BINARY"); other && *other) return other;
+  return TRIALSEARCH_BINARY;
+}
 
 TempDir::TempDir() {
   static std::atomic<int> counter{0};
@@ -99,7 +104,8 @@ std::string shell_quote(const std::string& s) {
 }  // namespace
 
 CommandResult run_cli(const std::vector<std::string>& args, const std::string& stdin_text,
-                      const std::vector<std::string>& env) {
+                      const std::vector<std::string>& env,
+                      const std::vector<std::string>& wrapper) {
   TempDir tmp;
   auto in_path = tmp.path() / "stdin";
   auto out_path = tmp.path() / "stdout";
@@ -112,6 +118,7 @@ CommandResult run_cli(const std::vector<std::string>& args, const std::string& s
   std::string cmd;
   if (!env.empty()) cmd.append("env ");
   for (const auto& e : env) cmd.append(shell_quote(e)).append(" ");
+  for (const auto& w : wrapper) cmd.append(shell_quote(w)).append(" ");
   cmd.append(shell_quote(binary()));
   for (const auto& a : args) cmd.append(" ").append(shell_quote(a));
   cmd.append(" <").append(shell_quote(in_path.string()));

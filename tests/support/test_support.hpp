@@ -14,7 +14,7 @@ std::filesystem::path source_dir();
 std::filesystem::path shared_data_dir();  ///< ../shared/data
 std::filesystem::path seeds_dir();        ///< ../shared/seeds
 std::filesystem::path corpus_dir();       ///< corpus/ in the repository
-std::string binary();                     ///< path of the built trialsearch
+std::string binary();                     ///< the built trialsearch, or $TRIALSEARCH_TEST_BINARY
 
 /// A fresh temporary folder, removed with everything in it on destruction.
 class TempDir {
@@ -38,8 +38,10 @@ struct CommandResult {
 
 /// Runs `trialsearch ARGS...` (each argument shell-quoted) with optional stdin text and
 /// environment assignments ("NAME=value"), capturing stdout, stderr and the exit code.
+/// `wrapper`, when given, is the command that runs the binary (e.g. setpriv to drop root).
 CommandResult run_cli(const std::vector<std::string>& args, const std::string& stdin_text = {},
-                      const std::vector<std::string>& env = {});
+                      const std::vector<std::string>& env = {},
+                      const std::vector<std::string>& wrapper = {});
 
 /// One API v2 study as a single JSON line (for NDJSON test inputs).
 std::string study_json(const std::string& id, const std::string& title,
