@@ -79,6 +79,15 @@ constexpr std::array<std::string_view, 16> kClassNames{
     "anthracyclines", "opioid",        "opioids",     "opiates",   "steroid", "steroids",
     "corticosteroid", "antibiotic",    "antibiotics", "biosimilar"};
 
+// Names of endogenous molecules: the first word (or the words before "colony stimulating
+// factor") of an interleukin, a colony-stimulating factor, an interferon, a tumour necrosis factor.
+constexpr std::array<std::string_view, 2> kInterleukinWords{"interleukin", "il"};
+constexpr std::array<std::string_view, 6> kColonyFactorWords{
+    "g", "gm", "m", "granulocyte", "macrophage", "granulocytemacrophage"};
+constexpr std::array<std::string_view, 3> kInterferonWords{"interferon", "ifn", "tnf"};
+constexpr std::array<std::string_view, 10> kGreekLetterWords{
+    "alpha", "alfa", "beta", "gamma", "a", "b", "g", "\u03b1", "\u03b2", "\u03b3"};
+
 // Separators between drug names in one combination name.
 constexpr std::array<std::string_view, 6> kCombinationSeparators{" + ",    " and ", " / ",
                                                                  " with ", ", ",    " plus "};
@@ -121,6 +130,34 @@ bool label_suffix(std::string_view word) {
   return word.size() <= 2 || numeric(word) || roman(word);
 }
 
+bool starts_with_numbered(std::string_view word, std::string_view stem) {
+  return word.size() > stem.size() && word.substr(0, stem.size()) == stem &&
+         numeric(word.substr(stem.size()));
+}
+
+// "il-2", "il2", "interleukin 12", "gm-csf", "gcsf", "granulocyte colony stimulating factor",
+// "interferon", "ifn-gamma", "tnf alpha": the molecule, not one product of it.
+bool molecule_name(const std::vector<std::string_view>& words) {
+  if (words.size() == 1) {
+    auto w = words[0];
+    return starts_with_numbered(w, "il") || starts_with_numbered(w, "interleukin") || w == "gcsf" ||
+           w == "gmcsf" || w == "mcsf" || w == "interferon";
+  }
+  if (words.size() == 2 && in(kInterleukinWords, words[0]) && numeric(words[1])) return true;
+  if (words.size() == 2 && in(kInterferonWords, words[0]) && in(kGreekLetterWords, words[1]))
+    return true;
+  std::size_t factor = words.size();  // where "csf" or "colony stimulating factor" starts
+  if (words.back() == "csf") {
+    factor = words.size() - 1;
+  } else if (words.size() >= 4 && words[words.size() - 3] == "colony" &&
+             words[words.size() - 2] == "stimulating" && words.back() == "factor") {
+    factor = words.size() - 3;
+  }
+  return factor < words.size() && factor > 0 &&
+         std::all_of(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(factor),
+                     [](std::string_view w) { return in(kColonyFactorWords, w); });
+}
+
 bool contains_phrase(std::string_view key, std::string_view phrase) {
   for (std::size_t at = key.find(phrase); at != std::string_view::npos;
        at = key.find(phrase, at + 1)) {
@@ -148,7 +185,7 @@ NameVerdict name_verdict(std::string_view key) {
                   [](std::string_view w) { return numeric(w) || in(kDoseWords, w); }))
     return NameVerdict::DoseOnly;
   // One to three letters: an abbreviation that names several things ("dm", "dex", "mmf",
-  // "peg"); with a digit it is a code ("5fu", "il2") and stays.
+  // "peg"); with a digit it is a code ("5fu", "6mp") and stays.
   if (words.size() == 1 && key.size() <= 3 && std::none_of(key.begin(), key.end(), [](char c) {
         return std::isdigit(static_cast<unsigned char>(c));
       }))
@@ -159,6 +196,7 @@ NameVerdict name_verdict(std::string_view key) {
     return NameVerdict::ArmLabel;
   if (words.size() > 1 && in(kClassWords, words.back())) return NameVerdict::DrugClass;
   if (words.size() == 1 && in(kClassNames, words[0])) return NameVerdict::DrugClass;
+  if (molecule_name(words)) return NameVerdict::Molecule;
   for (auto s : kCombinationSeparators)
     if (key.find(s) != std::string_view::npos) return NameVerdict::DrugClass;
   return NameVerdict::Linkable;
@@ -182,6 +220,8 @@ std::string_view verdict_label(NameVerdict verdict) {
       return "an arm or product label";
     case NameVerdict::DrugClass:
       return "a class, regimen or combination of drugs";
+    case NameVerdict::Molecule:
+      return "a molecule that several products are";
     case NameVerdict::Description:
       return "a description, not a name";
   }

@@ -11,12 +11,14 @@ enum class NameVerdict {
   Linkable,
   Empty,        ///< nothing left after folding
   TooShort,     ///< one word of three characters or fewer without a digit: an ambiguous
-                ///< abbreviation ("dm", "dex", "mmf", "peg"); "5fu" and "il2" are codes
+                ///< abbreviation ("dm", "dex", "mmf", "peg"); "5fu" is a code
   Stopword,     ///< "and", "the", "with"...
   NotADrug,     ///< placebo, sham, vehicle, control, comparator, usual care, no intervention...
   DoseOnly,     ///< "100 & 400 mcg", "10 mg/kg", "day 1-5": numbers and units only
   ArmLabel,     ///< "drug a", "arm 2", "group b", "study drug", "cohort 1"
   DrugClass,    ///< "anti-hypertensive agents", "chemotherapy", "cmf regimen": many drugs
+  Molecule,     ///< "IL-2", "interleukin-2", "GM-CSF", "G-CSF", "interferon alpha": an endogenous
+                ///< molecule that several products are and many trials measure
   Description,  ///< more than kMaxNameWords words: a sentence, not a name
 };
 
