@@ -9,6 +9,7 @@
 #include "indexer/change_log.hpp"
 #include "indexer/db_path.hpp"
 #include "indexer/errors.hpp"
+#include "indexer/index_writer.hpp"
 #include "indexer/json_writer.hpp"
 #include "query/trial_database.hpp"
 
@@ -41,6 +42,12 @@ int run_changes(const ChangesOptions& o) {
   if (!o.since.empty() && !std::regex_match(o.since, kDate))
     throw UsageError(fmt::format("--since {}: expected a date such as 2026-11-29", o.since));
   auto entries = read_changes(path, o.since);
+  // An upsert that committed trials and did not finish: listed until the next run logs it.
+  auto pending = pending_change(open_database(path), path);
+  if (pending && std::string_view(pending->time).substr(0, o.since.size()) >= o.since) {
+    pending->mode = "unfinished";
+    entries.push_back(std::move(*pending));
+  }
   if (o.json) {
     JsonWriter w;
     w.begin_object().key("database").value(path).key("changes").begin_array();

@@ -94,31 +94,44 @@ void append_change(const std::string& db, const ChangeEntry& entry) {
                                    n < 0 ? std::strerror(err) : "short write"));
 }
 
+std::optional<ChangeEntry> change_from_json(std::string_view json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element e;
+  if (parser.parse(json.data(), json.size()).get(e) != simdjson::SUCCESS || !e.is_object())
+    return std::nullopt;
+  ChangeEntry c;
+  c.time = string_at(e, "time");
+  if (c.time.empty()) return std::nullopt;
+  c.mode = string_at(e, "mode");
+  c.generation = string_at(e, "generation");
+  c.documents = count_at(e, "documents");
+  c.added_count = count_at(e, "added_count");
+  c.removed_count = count_at(e, "removed_count");
+  c.replaced_count = count_at(e, "replaced_count");
+  c.added = ids_at(e, "added");
+  c.removed = ids_at(e, "removed");
+  simdjson::dom::array changes;
+  if (e["status_changes"].get_array().get(changes) == simdjson::SUCCESS)
+    for (auto s : changes)
+      c.status_changes.push_back({string_at(s, "id"), string_at(s, "from"), string_at(s, "to")});
+  return c;
+}
+
 std::vector<ChangeEntry> read_changes(const std::string& db, std::string_view since) {
   std::vector<ChangeEntry> entries;
   std::ifstream in(change_log_path(db));
-  simdjson::dom::parser parser;
   for (std::string line; std::getline(in, line);) {
-    simdjson::dom::element e;
-    if (parser.parse(line).get(e) != simdjson::SUCCESS || !e.is_object()) continue;
-    ChangeEntry c;
-    c.time = string_at(e, "time");
-    if (c.time.empty() || std::string_view(c.time).substr(0, since.size()) < since) continue;
-    c.mode = string_at(e, "mode");
-    c.generation = string_at(e, "generation");
-    c.documents = count_at(e, "documents");
-    c.added_count = count_at(e, "added_count");
-    c.removed_count = count_at(e, "removed_count");
-    c.replaced_count = count_at(e, "replaced_count");
-    c.added = ids_at(e, "added");
-    c.removed = ids_at(e, "removed");
-    simdjson::dom::array changes;
-    if (e["status_changes"].get_array().get(changes) == simdjson::SUCCESS)
-      for (auto s : changes)
-        c.status_changes.push_back({string_at(s, "id"), string_at(s, "from"), string_at(s, "to")});
-    entries.push_back(std::move(c));
+    auto c = change_from_json(line);
+    if (!c || std::string_view(c->time).substr(0, since.size()) < since) continue;
+    entries.push_back(std::move(*c));
   }
   return entries;
+}
+
+bool change_logged(const std::string& db, const ChangeEntry& entry) {
+  for (const auto& c : read_changes(db, entry.time))
+    if (c.time == entry.time && c.mode == entry.mode) return true;
+  return false;
 }
 
 }  // namespace trialsearch

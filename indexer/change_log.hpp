@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,9 @@ struct ChangeEntry {
 
 std::string change_to_json(const ChangeEntry& entry);
 
+/// The entry change_to_json() wrote; nullopt for text that is not such an object (no time).
+std::optional<ChangeEntry> change_from_json(std::string_view json);
+
 /// Appends `entry` as one line to DIR/changes.jsonl (one write; O_APPEND). Throws RuntimeError
 /// when it cannot be written.
 void append_change(const std::string& db, const ChangeEntry& entry);
@@ -39,6 +43,10 @@ void append_change(const std::string& db, const ChangeEntry& entry);
 /// prefix, compared as ISO text; empty for all), oldest first. Lines that do not parse are left
 /// out. No log: no entries.
 std::vector<ChangeEntry> read_changes(const std::string& db, std::string_view since = {});
+
+/// True when DIR/changes.jsonl holds an entry with exactly this time and mode (a run's entry
+/// already logged).
+bool change_logged(const std::string& db, const ChangeEntry& entry);
 
 /// The path of the change log, for messages.
 std::string change_log_path(const std::string& db);

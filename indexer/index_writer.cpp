@@ -264,6 +264,12 @@ bool supersedes(const Xapian::Document& candidate, const Xapian::Document& held)
   return candidate.get_value(kSlotContentHash) > held.get_value(kSlotContentHash);
 }
 
+std::optional<ChangeEntry> pending_change(const Xapian::Database& db, const std::string& db_dir) {
+  auto entry = change_from_json(db.get_metadata(std::string(kMetaPendingChange)));
+  if (!entry || change_logged(db_dir, *entry)) return std::nullopt;
+  return entry;
+}
+
 namespace {
 
 // The overall status in a document's record (its hit parts are enough).
@@ -480,7 +486,13 @@ IndexSummary update_live(const std::vector<std::string>& sources,
 
   // Writer: this thread.
   AliasGraph graph = load_alias_graph(db);
+  // The change entry starts from a killed run's, whose committed trials this run finds unchanged;
+  // it is kept in the metadata with every commit, so that no run's changes are lost.
   ChangeEntry change;
+  change.time = now_iso();
+  change.mode = "update";
+  if (auto pending = pending_change(db, options.db_path)) change = std::move(*pending);
+  const std::uint64_t earlier_added = change.added_count, earlier_replaced = change.replaced_count;
   std::set<std::string> changed_ids;
   std::vector<std::pair<std::string, std::vector<std::vector<std::string>>>> new_links;
   std::uint64_t since_commit = 0, records = 0, bytes_since_commit = 0;
@@ -528,6 +540,7 @@ IndexSummary update_live(const std::vector<std::string>& sources,
         report(false);
         continue;
       }
+      if (seen.existed && seen.hash == seen.start_hash) ++change.replaced_count;
       std::string old_status = status_of(old);
       if (old_status != built.status && change.status_changes.size() < kMaxLoggedIds)
         change.status_changes.push_back({built.nct_id, old_status, built.status});
@@ -535,6 +548,7 @@ IndexSummary update_live(const std::vector<std::string>& sources,
       graph.remove_provenance(built.nct_id);
     } else {
       db.add_document(built.document);
+      ++change.added_count;
       if (change.added.size() < kMaxLoggedIds) change.added.push_back(built.nct_id);
     }
     seen.hash = built.content_hash;
@@ -548,6 +562,7 @@ IndexSummary update_live(const std::vector<std::string>& sources,
     bytes_since_commit += pending_bytes(built.document);
     if (++since_commit >= options.commit_every || bytes_since_commit >= options.commit_bytes) {
       store_alias_graph(db, graph);  // the links of exactly the documents committed
+      db.set_metadata(std::string(kMetaPendingChange), change_to_json(change));
       db.commit();
       since_commit = 0;
       bytes_since_commit = 0;
@@ -573,25 +588,26 @@ IndexSummary update_live(const std::vector<std::string>& sources,
   // transaction, so that a failure there (a lexicon that cannot be stored) changes none of them.
   store_alias_graph(db, graph);
   db.commit();
+  summary.generation = live_generation(options.db_path).value_or("");
   db.begin_transaction(false);
   try {
     finish_database(db, graph, sources, lexicons, options, summary);
     summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     db.set_metadata(std::string(kMetaLastRun), summary_to_json(summary));
+    // The entry is logged before the transaction that clears it commits: killed in between, the
+    // next run finds it logged (same time) and does not log it twice.
+    db.set_metadata(std::string(kMetaPendingChange), "");
+    change.added_count = earlier_added + summary.added;
+    change.replaced_count = earlier_replaced + summary.replaced;
+    if (change.added_count || change.replaced_count) {
+      change.generation = summary.generation;
+      change.documents = summary.documents;
+      append_change(options.db_path, change);
+    }
     db.commit_transaction();
   } catch (...) {
     db.cancel_transaction();
     throw;
-  }
-  summary.generation = live_generation(options.db_path).value_or("");
-  if (summary.added || summary.replaced) {
-    change.time = now_iso();
-    change.mode = "update";
-    change.generation = summary.generation;
-    change.documents = summary.documents;
-    change.added_count = summary.added;
-    change.replaced_count = summary.replaced;
-    append_change(options.db_path, change);
   }
   summary.status_changes = change.status_changes.size();
   report(true);

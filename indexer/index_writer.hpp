@@ -5,11 +5,14 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include <xapian.h>
+
+#include "indexer/change_log.hpp"
 
 namespace trialsearch {
 
@@ -101,5 +104,12 @@ inline constexpr std::string_view kMetaBuilt = "trialsearch:built";
 inline constexpr std::string_view kMetaSources = "trialsearch:sources";
 inline constexpr std::string_view kMetaAliases = "trialsearch:aliases";
 inline constexpr std::string_view kMetaLastRun = "trialsearch:last-run";
+/// The change entry of an upsert that has committed documents and not finished (killed or
+/// failed): merged into the next upsert's entry, listed by `changes` until then.
+inline constexpr std::string_view kMetaPendingChange = "trialsearch:pending-change";
+
+/// The change entry kMetaPendingChange holds, unless it is absent or already in the change log
+/// (the run was logged and killed before clearing it).
+std::optional<ChangeEntry> pending_change(const Xapian::Database& db, const std::string& db_dir);
 
 }  // namespace trialsearch

@@ -211,12 +211,32 @@ TEST_CASE("kill -9 after an update's commit: the aliases of the committed trials
   bool killed =
       kill_midway({"index", "-q", "--db", db, path.string()}, committed, std::chrono::seconds(300));
   if (!killed) SUCCEED("the run ended before the kill: nothing to check");
+  simdjson::dom::parser parser;
+  auto runs_of = [&](const test::CommandResult& r) {
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return std::string(r.out);
+  };
+  // Before the rerun, `changes` lists the committed trials as an unfinished run.
+  std::string before = runs_of(run_cli({"changes", "--db", db, "--json"}));
+  simdjson::dom::array runs = parser.parse(before)["changes"];
+  REQUIRE(runs.size() == 2);
+  CHECK(std::string_view(runs.at(1)["mode"]) == "unfinished");
+  CHECK(std::uint64_t(runs.at(1)["added_count"]) >= 10000);
   REQUIRE(run_cli({"index", "-q", "--db", db, path.string()}).exit_code == 0);
+  // After it, one update lists every trial of both runs, and nothing is unfinished.
+  std::string after = runs_of(run_cli({"changes", "--db", db, "--json"}));
+  runs = parser.parse(after)["changes"];
+  REQUIRE(runs.size() == 2);
+  CHECK(std::string_view(runs.at(1)["mode"]) == "update");
+  CHECK(std::uint64_t(runs.at(1)["added_count"]) == 10400);
+  simdjson::dom::array added = runs.at(1)["added"];
+  CHECK(added.size() == 10400);
+  CHECK(std::string_view(added.at(0)) == "NCT00100001");
   for (const char* name : {"ZX-00001", "ZX-09999", "ZX-10400"}) {
     auto r = run_cli({"aliases", "--db", db, "--json", name});
     INFO(name << ": " << r.out << r.err);
     REQUIRE(r.exit_code == 0);
-    simdjson::dom::parser parser;
     CHECK(parser.parse(r.out)["aliases"].get_array().size() == 1);
   }
 }
