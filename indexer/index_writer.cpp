@@ -395,6 +395,13 @@ IndexSummary build_generation(const std::vector<std::string>& sources,
     fs::remove_all(shard_options.output + ".shards", ec);
     std::rethrow_exception(error);
   }
+  // A killed upsert's trials are in the live generation, so the snapshot does not list them as
+  // added: its entry is logged first (once: a logged entry is not pending any more).
+  if (live) {
+    if (auto pending =
+            pending_change(Xapian::Database((fs::path(db_dir) / *live).string()), db_dir))
+      append_change(db_dir, *pending);
+  }
   publish_generation(db_dir, name);
   change.time = now_iso();
   change.documents = summary.documents;
