@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/writer_process.hpp"
 #include "indexer/db_path.hpp"
 #include "indexer/errors.hpp"
 #include "indexer/index_writer.hpp"
@@ -52,6 +53,9 @@ int run_index(const IndexCommandOptions& o) {
   options.remove_lexicons = o.remove_lexicons;
   if (o.sources.empty() && o.lexicons.empty() && o.remove_lexicons.empty())
     throw UsageError("index: give SOURCE... to read, or --lexicon / --remove-lexicon");
+  // A crash inside Xapian on a damaged database ends the child, not this process: it is
+  // reported, naming the database (Xapian 1.4 can crash committing into damaged tables).
+  if (auto code = write_in_child_process(options.db_path)) return *code;
   options.threads = o.threads;
   options.wait_seconds = o.wait;
   options.snapshot = o.snapshot;
