@@ -71,6 +71,11 @@ int run_similar(SimilarCommandOptions& o) {
       for (const auto& s : h.shared)
         if (seen.insert({s.group, s.word}).second)
           by_group[s.group].push_back(fmt::format("{} ({:.1f})", safe(s.word), s.weight));
+      if (!h.same_conditions.empty()) {
+        std::string line;
+        for (const auto& c : h.same_conditions) line += (line.empty() ? "" : ", ") + safe(c);
+        fmt::print("     {}\n", wrap("same condition: " + line, output_width(), 7));
+      }
       for (const auto& [group, words] : by_group) {
         std::string line;
         for (const auto& wd : words) line += (line.empty() ? "" : ", ") + wd;

@@ -39,6 +39,9 @@ struct SimilarHit {
   double weight = 0;
   Trial trial;
   std::vector<SharedTerm> shared;  ///< with SimilarOptions::explain
+  /// With SimilarOptions::explain: the sources' condition concepts it has (MeSH descriptors,
+  /// condition names), which rank it above every suggestion that has none.
+  std::vector<std::string> same_conditions;
 };
 
 struct SimilarResult {
@@ -47,7 +50,9 @@ struct SimilarResult {
   std::vector<SimilarHit> hits;
 };
 
-/// Trials like the sources taken together. Throws UsageError with no ids or an unknown group
+/// Trials like the sources taken together. The suggestions that share a condition concept
+/// with the sources (a condition MeSH descriptor or condition name) come first, unless `only`
+/// leaves conditions and MeSH out. Throws UsageError with no ids or an unknown group
 /// name, RuntimeError naming an id that is not in the database.
 SimilarResult find_similar(const Xapian::Database& db, const SimilarOptions& options);
 

@@ -1,4 +1,5 @@
 // `similar` through the real binary on the bundled corpus, checked through --json.
+#include <fmt/format.h>
 #include <simdjson.h>
 #include <catch2/catch.hpp>
 
@@ -161,4 +162,52 @@ TEST_CASE("similar: unknown id exit 1, no ids exit 2, bad group exit 2", "[e2e][
   CHECK(run_cli({"similar", "--db", db()}).exit_code == 2);
   CHECK(run_cli({"similar", "--db", db(), "-"}, "").exit_code == 2);
   CHECK(run_cli({"similar", "--db", db(), "--only", "colour", "NCT09900001"}).exit_code == 2);
+}
+
+TEST_CASE("similar: suggestions sharing a condition come first, unless --only drug",
+          "[e2e][similar]") {
+  // The source treats a condition with a drug; one trial shares only the drug (another disease),
+  // one only the condition (no drug at all).
+  auto study = [](const std::string& id, const std::string& title, const std::string& condition,
+                  const std::string& type, const std::string& name) {
+    return fmt::format(
+        R"({{"protocolSection":{{"identificationModule":{{"nctId":"{}","briefTitle":"{}"}},)"
+        R"("statusModule":{{"overallStatus":"RECRUITING"}},)"
+        R"("conditionsModule":{{"conditions":["{}"]}},)"
+        R"("armsInterventionsModule":{{"interventions":[{{"type":"{}","name":"{}"}}]}}}}}})",
+        id, title, condition, type, name);
+  };
+  test::TempDir dir;
+  std::string db = (dir.path() / "db").string();
+  std::string ndjson =
+      study("NCT09800001", "Zorbatinib for Quellish syndrome", "Quellish Syndrome", "DRUG",
+            "zorbatinib") +
+      "\n" +
+      study("NCT09800002", "Zorbatinib in gastric cancer", "Gastric Cancer", "DRUG", "zorbatinib") +
+      "\n" +
+      study("NCT09800003", "Physiotherapy for Quellish syndrome", "Quellish Syndrome", "BEHAVIORAL",
+            "exercise programme") +
+      "\n" + study("NCT09800004", "Aspirin after stroke", "Stroke", "DRUG", "aspirin") + "\n" +
+      study("NCT09800005", "Insulin pumps in diabetes", "Diabetes", "DEVICE", "insulin pump") +
+      "\n";
+  REQUIRE(run_cli({"index", "-q", "--db", db, "-"}, ndjson).exit_code == 0);
+  auto run = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args{"similar", "--db", db, "--json", "--explain"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back("NCT09800001");
+    auto r = run_cli(args);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return std::string(r.out);
+  };
+  std::string out = run({});
+  auto ids = ids_of(out);
+  REQUIRE(ids.size() >= 2);
+  CHECK(ids[0] == "NCT09800003");  // the same condition, no shared drug
+  CHECK(ids[1] == "NCT09800002");  // the same drug, another condition
+  simdjson::dom::parser parser;
+  auto first = parser.parse(out)["results"].at(0);
+  REQUIRE(first["same_conditions"].get_array().size() == 1);
+  CHECK(std::string_view(first["same_conditions"].at(0)) == "Quellish Syndrome");
+  CHECK(ids_of(run({"--only", "drug"})) == std::vector<std::string>{"NCT09800002"});
 }
