@@ -65,17 +65,19 @@ bool is_stopword(std::string_view w) {
 class FeedbackDecider : public Xapian::ExpandDecider {
  public:
   FeedbackDecider(const Xapian::Database& db, std::set<std::string> groups,
-                  std::set<std::string> drop)
+                  std::set<std::string> drop, std::set<std::string> intervention_terms)
       : db_(db),
         groups_(std::move(groups)),
         drop_(std::move(drop)),
+        intervention_terms_(std::move(intervention_terms)),
         max_freq_(static_cast<Xapian::doccount>(kMaxTermShare * db.get_doccount()) + 1) {}
 
   bool operator()(const std::string& term) const override {
     std::string group = similarity_group(term);
     if (group.empty() || (!groups_.empty() && !groups_.count(group))) return false;
     std::string word;
-    field_of_term(term, &word);
+    const std::string f = field_of_term(term, &word);
+    if (f == "intervention" && !intervention_terms_.count(term)) return false;
     if (drop_.count(word) || drop_.count(term)) return false;
     if (word.size() < 3 || is_stopword(word)) return false;
     if (std::all_of(word.begin(), word.end(),
@@ -90,6 +92,7 @@ class FeedbackDecider : public Xapian::ExpandDecider {
   const Xapian::Database& db_;
   std::set<std::string> groups_;
   std::set<std::string> drop_;
+  std::set<std::string> intervention_terms_;  ///< of the sources' intervention names
   Xapian::doccount max_freq_;
 };
 
@@ -117,14 +120,12 @@ std::set<std::string> parse_drops(const std::vector<std::string>& drop) {
 
 // Each stem of the sources' own words -> the first word that stems to it, so that --explain
 // shows "participants", not the term's "particip".
-std::map<std::string, std::string> spellings_of(const Xapian::Database& db,
-                                                const std::vector<Xapian::docid>& sources) {
+std::map<std::string, std::string> spellings_of(const std::vector<Trial>& sources) {
   std::map<std::string, std::string> out;
   auto add = [&](std::string_view text) {
     for (auto& word : split_words(fold(text))) out.try_emplace(stem_of(word), std::move(word));
   };
-  for (Xapian::docid id : sources) {
-    Trial t = trial_from_record(db.get_document(id).get_data());
+  for (const Trial& t : sources) {
     add(t.brief_title);
     add(t.official_title);
     for (const auto& c : t.conditions) add(c);
@@ -185,11 +186,9 @@ std::vector<std::size_t> drug_concepts(const Xapian::Database& db,
 
 // What the sources are about: their conditions' MeSH descriptors and their condition names, as
 // the filter terms the indexer gives every trial -> the name as the sources spell it.
-std::map<std::string, std::string> condition_concepts(const Xapian::Database& db,
-                                                      const std::vector<Xapian::docid>& sources) {
+std::map<std::string, std::string> condition_concepts(const std::vector<Trial>& sources) {
   std::map<std::string, std::string> concepts;
-  for (Xapian::docid id : sources) {
-    Trial t = trial_from_record(db.get_document(id).get_data());
+  for (const Trial& t : sources) {
     for (const auto& m : t.condition_mesh)
       if (std::string v = filter_value(m); !v.empty())
         concepts.emplace(make_term(field("mesh-term").prefix, v), m);
@@ -198,6 +197,33 @@ std::map<std::string, std::string> condition_concepts(const Xapian::Database& db
         concepts.emplace(make_term(field("condition-name").prefix, key), c);
   }
   return concepts;
+}
+
+// The words of the sources' intervention names and other names, as the intervention field's
+// terms: a drug or procedure is named by them, while its description's words ("dose", "day",
+// "incision", "identified") make trials alike for the wrong reason. The letters of a code
+// ("bms" of "BMS-986353", a sponsor's) are not kept: the code itself is a drug-code term.
+std::set<std::string> intervention_name_terms(const std::vector<Trial>& sources) {
+  std::set<std::string> terms;
+  const std::string_view prefix = field("intervention").prefix;
+  auto digits = [](std::string_view w) {
+    return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) {
+      return std::isdigit(static_cast<unsigned char>(c));
+    });
+  };
+  for (const Trial& t : sources)
+    for (const auto& i : t.interventions) {
+      std::vector<std::string> names{i.name};
+      names.insert(names.end(), i.other_names.begin(), i.other_names.end());
+      for (const auto& name : names) {
+        std::vector<std::string> words = split_words(fold(name));
+        for (std::size_t w = 0; w < words.size(); ++w) {
+          if (w + 1 < words.size() && digits(words[w + 1]) && !digits(words[w])) continue;
+          terms.insert(make_term(prefix, stem_of(words[w])));
+        }
+      }
+    }
+  return terms;
 }
 
 // Whether suggestions that share a condition concept with the sources come first: always, unless
@@ -224,24 +250,25 @@ SimilarResult find_similar(const Xapian::Database& db, const SimilarOptions& opt
   if (options.ids.empty())
     throw UsageError("similar needs at least one NCT id (or - to read them from stdin)");
   const std::set<std::string> groups = parse_groups(options.only);
-  FeedbackDecider decider(db, groups, parse_drops(options.drop));
   SimilarResult result;
   Xapian::RSet rset;
   std::vector<Xapian::Query> sources;
-  std::vector<Xapian::docid> source_docids;
+  std::vector<Trial> source_trials;
   for (const auto& id : options.ids) {
     auto docid = find_docid(db, id);
     if (!docid) throw RuntimeError(fmt::format("no trial {} in the database", shown_input(id)));
     rset.add_document(*docid);
-    source_docids.push_back(*docid);
+    source_trials.push_back(trial_from_record(db.get_document(*docid).get_data()));
     sources.emplace_back(id_term(trim(id)));
     result.sources.push_back(std::string(trim(id)));
   }
 
+  FeedbackDecider decider(db, groups, parse_drops(options.drop),
+                          intervention_name_terms(source_trials));
   Xapian::Enquire enquire(db);
   Xapian::ESet eset = enquire.get_eset(kFeedbackTerms, rset, &decider);
-  // Words are shown (terms, --explain) only with records: --ids skips decoding the sources.
-  const auto spelled = options.explain || options.records ? spellings_of(db, source_docids)
+  // Words are shown (terms, --explain) only with records.
+  const auto spelled = options.explain || options.records ? spellings_of(source_trials)
                                                           : std::map<std::string, std::string>{};
   std::vector<std::string> eset_terms(eset.begin(), eset.end());
   const std::vector<std::size_t> concept_of = drug_concepts(db, eset_terms);
@@ -291,7 +318,7 @@ SimilarResult find_similar(const Xapian::Database& db, const SimilarOptions& opt
     query = Xapian::Query(Xapian::Query::OP_FILTER, query, parser.filter(options.filters));
   }
   const std::map<std::string, std::string> concepts = conditions_first(groups)
-                                                          ? condition_concepts(db, source_docids)
+                                                          ? condition_concepts(source_trials)
                                                           : std::map<std::string, std::string>{};
   auto append_hits = [&](const Xapian::MSet& mset) {
     for (auto it = mset.begin(); it != mset.end(); ++it) {

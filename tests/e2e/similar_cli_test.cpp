@@ -167,27 +167,31 @@ TEST_CASE("similar: unknown id exit 1, no ids exit 2, bad group exit 2", "[e2e][
 TEST_CASE("similar: suggestions sharing a condition come first, unless --only drug",
           "[e2e][similar]") {
   // The source treats a condition with a drug; one trial shares only the drug (another disease),
-  // one only the condition (no drug at all).
+  // one only the condition (no drug at all); one shares the description of its dosing only.
+  const std::string kDosing = "one dose a day, as specified by the sponsor, with meals";
   auto study = [](const std::string& id, const std::string& title, const std::string& condition,
-                  const std::string& type, const std::string& name) {
+                  const std::string& type, const std::string& name,
+                  const std::string& description = "") {
     return fmt::format(
         R"({{"protocolSection":{{"identificationModule":{{"nctId":"{}","briefTitle":"{}"}},)"
         R"("statusModule":{{"overallStatus":"RECRUITING"}},)"
         R"("conditionsModule":{{"conditions":["{}"]}},)"
-        R"("armsInterventionsModule":{{"interventions":[{{"type":"{}","name":"{}"}}]}}}}}})",
-        id, title, condition, type, name);
+        R"("armsInterventionsModule":{{"interventions":[{{"type":"{}","name":"{}",)"
+        R"("description":"{}"}}]}}}}}})",
+        id, title, condition, type, name, description);
   };
   test::TempDir dir;
   std::string db = (dir.path() / "db").string();
   std::string ndjson =
       study("NCT09800001", "Zorbatinib for Quellish syndrome", "Quellish Syndrome", "DRUG",
-            "zorbatinib") +
+            "zorbatinib", kDosing) +
       "\n" +
       study("NCT09800002", "Zorbatinib in gastric cancer", "Gastric Cancer", "DRUG", "zorbatinib") +
       "\n" +
       study("NCT09800003", "Physiotherapy for Quellish syndrome", "Quellish Syndrome", "BEHAVIORAL",
             "exercise programme") +
-      "\n" + study("NCT09800004", "Aspirin after stroke", "Stroke", "DRUG", "aspirin") + "\n" +
+      "\n" + study("NCT09800004", "Aspirin after stroke", "Stroke", "DRUG", "aspirin", kDosing) +
+      "\n" +
       study("NCT09800005", "Insulin pumps in diabetes", "Diabetes", "DEVICE", "insulin pump") +
       "\n";
   REQUIRE(run_cli({"index", "-q", "--db", db, "-"}, ndjson).exit_code == 0);
@@ -209,5 +213,6 @@ TEST_CASE("similar: suggestions sharing a condition come first, unless --only dr
   auto first = parser.parse(out)["results"].at(0);
   REQUIRE(first["same_conditions"].get_array().size() == 1);
   CHECK(std::string_view(first["same_conditions"].at(0)) == "Quellish Syndrome");
+  // Only the drug's name is shared by drug: not the dosing words every description has.
   CHECK(ids_of(run({"--only", "drug"})) == std::vector<std::string>{"NCT09800002"});
 }
