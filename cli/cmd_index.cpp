@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 
+#include "base/errors.hpp"
 #include "cli/commands.hpp"
 #include "indexer/db_path.hpp"
-#include "indexer/errors.hpp"
 #include "indexer/index_writer.hpp"
 
 namespace trialsearch::cli {

@@ -6,11 +6,12 @@
 #include <memory>
 #include <set>
 
+#include "base/errors.hpp"
+#include "base/strings.hpp"
 #include "cli/commands.hpp"
 #include "cli/labels.hpp"
 #include "cli/terminal.hpp"
 #include "indexer/db_path.hpp"
-#include "indexer/errors.hpp"
 #include "indexer/normalize.hpp"
 #include "query/similar_trials.hpp"
 #include "query/trial_database.hpp"
@@ -70,7 +71,7 @@ int run_similar(SimilarCommandOptions& o) {
       std::set<std::pair<std::string, std::string>> seen;
       for (const auto& s : h.shared)
         if (seen.insert({s.group, s.word}).second)
-          by_group[s.group].push_back(fmt::format("{} ({:.1f})", safe(s.word), s.weight));
+          by_group[s.group].push_back(fmt::format("{} ({:.1f})", printable(s.word), s.weight));
       for (const auto& [group, words] : by_group) {
         std::string line;
         for (const auto& wd : words) line += (line.empty() ? "" : ", ") + wd;

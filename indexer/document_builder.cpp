@@ -13,6 +13,7 @@
 #include "analyzers/drug_codes.hpp"
 #include "analyzers/fields.hpp"
 #include "analyzers/text_fold.hpp"
+#include "base/strings.hpp"
 #include "indexer/normalize.hpp"
 #include "indexer/trial_codec.hpp"
 

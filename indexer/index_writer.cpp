@@ -22,10 +22,11 @@
 
 #include "analyzers/fields.hpp"
 #include "analyzers/lexicon.hpp"
+#include "base/db_metadata.hpp"
+#include "base/errors.hpp"
 #include "indexer/bounded_queue.hpp"
 #include "indexer/change_log.hpp"
 #include "indexer/document_builder.hpp"
-#include "indexer/errors.hpp"
 #include "indexer/generations.hpp"
 #include "indexer/json_writer.hpp"
 #include "indexer/shard_builder.hpp"

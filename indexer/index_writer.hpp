@@ -95,11 +95,4 @@ std::string rollback_generation(const std::string& db, const std::string& to, do
 /// The summary as one JSON object (the `index --json` output).
 std::string summary_to_json(const IndexSummary& summary);
 
-// Database metadata keys.
-inline constexpr std::string_view kMetaSchema = "trialsearch:schema";
-inline constexpr std::string_view kMetaBuilt = "trialsearch:built";
-inline constexpr std::string_view kMetaSources = "trialsearch:sources";
-inline constexpr std::string_view kMetaAliases = "trialsearch:aliases";
-inline constexpr std::string_view kMetaLastRun = "trialsearch:last-run";
-
 }  // namespace trialsearch

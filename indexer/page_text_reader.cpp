@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/strings.hpp"
 #include "indexer/format_readers.hpp"
 #include "indexer/normalize.hpp"
 
@@ -299,26 +300,7 @@ constexpr std::size_t kMaxValueLength = 300;  // a label's value or a shaped lin
 // ---------------------------------------------------------------------------------------------
 // Small text helpers.
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
-
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(s[i])) !=
-        std::tolower(static_cast<unsigned char>(prefix[i])))
-      return false;
-  return true;
-}
-
-bool equals_ci(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && starts_with_ci(a, b);
-}
 
 template <std::size_t N>
 bool contains(const std::array<std::string_view, N>& table, std::string_view s) {
@@ -356,7 +338,7 @@ std::vector<std::string> find_nct_ids(std::string_view text) {
 void add_unique(std::vector<std::string>& list, std::string value) {
   if (value.empty()) return;
   for (const auto& v : list)
-    if (equals_ci(v, value)) return;
+    if (equal_ignoring_case(v, value)) return;
   list.push_back(std::move(value));
 }
 
@@ -389,7 +371,7 @@ std::optional<long> parse_count(std::string_view s) {
     }
   }
   if (digits == 0) return std::nullopt;
-  std::string rest = lower(trim(s.substr(i)));
+  std::string rest = ascii_lower(trim(s.substr(i)));
   if (rest.empty() || rest == "participants" || rest == "patients" || rest == "subjects" ||
       rest == "participants (estimated)" || rest == "participants (actual)" ||
       rest == "(estimated)" || rest == "(actual)")
@@ -415,8 +397,9 @@ std::string study_type_of(std::string_view s) {
 std::vector<std::string> phases_of(std::string_view s) {
   s = trim(s);
   if (s.size() > 40) return {};
-  if (!starts_with_ci(s, "phase") && !starts_with_ci(s, "early phase") && !equals_ci(s, "N/A") &&
-      !equals_ci(s, "NA") && !equals_ci(s, "not applicable"))
+  if (!starts_with_ignoring_case(s, "phase") && !starts_with_ignoring_case(s, "early phase") &&
+      !equal_ignoring_case(s, "N/A") && !equal_ignoring_case(s, "NA") &&
+      !equal_ignoring_case(s, "not applicable"))
     return {};
   return normalize_phases(s);
 }
@@ -425,7 +408,7 @@ bool is_age(std::string_view s) {
   s = trim(s);
   if (s.size() > 30 || s.empty() || !std::isdigit(static_cast<unsigned char>(s.front())))
     return false;
-  std::string l = lower(s);
+  std::string l = ascii_lower(s);
   for (std::string_view unit : {"year", "month", "week", "day", "hour"})
     if (l.find(unit) != std::string::npos) return parse_age(s).days.has_value();
   return false;
@@ -439,8 +422,9 @@ std::string sex_of(std::string_view s) {
 
 std::optional<bool> yes_no_of(std::string_view s) {
   s = trim(s);
-  if (equals_ci(s, "yes") || equals_ci(s, "accepts healthy volunteers")) return true;
-  if (equals_ci(s, "no")) return false;
+  if (equal_ignoring_case(s, "yes") || equal_ignoring_case(s, "accepts healthy volunteers"))
+    return true;
+  if (equal_ignoring_case(s, "no")) return false;
   return std::nullopt;
 }
 
@@ -462,7 +446,7 @@ bool fits(Shape shape, std::string_view v) {
     case Shape::Date:
       return !normalize_date(v).empty();
     case Shape::Age:
-      return is_age(v) || equals_ci(trim(v), "N/A");
+      return is_age(v) || equal_ignoring_case(trim(v), "N/A");
     case Shape::Sex:
       return !sex_of(v).empty();
     case Shape::YesNo:
@@ -512,7 +496,7 @@ Line make_line(std::string_view raw) {
 
 std::optional<Field> match_heading(std::string_view text) {
   if (text.size() > 60) return std::nullopt;
-  std::string key = lower(collapse_space(text));
+  std::string key = ascii_lower(collapse_whitespace(text));
   while (!key.empty() && (key.back() == ':' || key.back() == ' ')) key.pop_back();
   for (const auto& h : kHeadings)
     if (key == h.text) return h.field;
@@ -546,7 +530,7 @@ std::optional<LabelledValue> match_inline_label(std::string_view text, Field blo
   if (text.size() > kMaxValueLength + 40) return std::nullopt;
   const Heading* best = nullptr;
   for (const auto& h : kHeadings) {
-    if (!is_label(h.field) || !starts_with_ci(text, h.text)) continue;
+    if (!is_label(h.field) || !starts_with_ignoring_case(text, h.text)) continue;
     if (text.size() == h.text.size()) continue;
     char next = text[h.text.size()];
     if (next != ' ' && next != ':') continue;
@@ -614,7 +598,7 @@ Page split_page(std::string_view content) {
   // Drop the describing sentence that opens each section on the labelled-fields site.
   for (auto& block : page.blocks) {
     if (block.kind == Field::Preamble || block.lines.empty()) continue;
-    std::string first = lower(block.lines.front().text);
+    std::string first = ascii_lower(block.lines.front().text);
     for (auto start : kBoilerplateStarts) {
       if (first.starts_with(start) && first.back() == '.') {
         block.lines.erase(block.lines.begin());
@@ -651,10 +635,10 @@ struct Reader {
         break;
       }
       case Field::Title:
-        set_once(trial.brief_title, collapse_space(v));
+        set_once(trial.brief_title, collapse_whitespace(v));
         break;
       case Field::OfficialTitle:
-        set_once(trial.official_title, collapse_space(v));
+        set_once(trial.official_title, collapse_whitespace(v));
         break;
       case Field::Status:
         set_once(trial.overall_status, status_of(v));
@@ -667,8 +651,9 @@ struct Reader {
         break;
       case Field::Enrollment:
         if (!trial.enrollment) trial.enrollment = parse_count(v);
-        if (lower(v).find("estimated") != std::string::npos) trial.enrollment_type = "ESTIMATED";
-        if (lower(v).find("actual") != std::string::npos) trial.enrollment_type = "ACTUAL";
+        if (ascii_lower(v).find("estimated") != std::string::npos)
+          trial.enrollment_type = "ESTIMATED";
+        if (ascii_lower(v).find("actual") != std::string::npos) trial.enrollment_type = "ACTUAL";
         break;
       case Field::StartDate:
         set_once(trial.start_date, normalize_date(v));
@@ -698,10 +683,10 @@ struct Reader {
         if (!trial.healthy_volunteers) trial.healthy_volunteers = yes_no_of(v);
         break;
       case Field::LeadSponsor:
-        set_once(trial.lead_sponsor.name, collapse_space(v));
+        set_once(trial.lead_sponsor.name, collapse_whitespace(v));
         break;
       case Field::OrgStudyId:
-        set_once(trial.org_study_id, collapse_space(v));
+        set_once(trial.org_study_id, collapse_whitespace(v));
         break;
       case Field::LaunchedBy:
         launched_by(v);
@@ -721,7 +706,7 @@ struct Reader {
         break;
       }
     }
-    set_once(trial.lead_sponsor.name, collapse_space(name));
+    set_once(trial.lead_sponsor.name, collapse_whitespace(name));
     set_once(trial.first_posted, normalize_date(date));
   }
 
@@ -740,7 +725,7 @@ struct Reader {
       set_once(trial.study_type, std::move(t));
       return true;
     }
-    if (lower(v).find("participants") != std::string::npos) {
+    if (ascii_lower(v).find("participants") != std::string::npos) {
       if (auto n = parse_count(v)) {
         if (!trial.enrollment) trial.enrollment = n;
         return true;
@@ -771,7 +756,7 @@ struct Reader {
   }
 
   void criteria(const Line& line) {
-    std::string l = lower(line.text);
+    std::string l = ascii_lower(line.text);
     bool subheading = l.starts_with("inclusion criteria") || l.starts_with("exclusion criteria");
     criteria_lines.push_back((line.bullet && !subheading ? "* " : "") + line.text);
   }
@@ -802,10 +787,10 @@ struct Reader {
         append_text(trial.detailed_description, b.lines);
         break;
       case Field::Conditions:
-        for (const auto& l : b.lines) add_unique(trial.conditions, collapse_space(l.text));
+        for (const auto& l : b.lines) add_unique(trial.conditions, collapse_whitespace(l.text));
         break;
       case Field::Keywords:
-        for (const auto& l : b.lines) add_unique(trial.keywords, collapse_space(l.text));
+        for (const auto& l : b.lines) add_unique(trial.keywords, collapse_whitespace(l.text));
         break;
       case Field::OtherNames:
         for (const auto& l : b.lines) add_names(other_names, l.text);
@@ -843,14 +828,14 @@ struct Reader {
       auto ids = find_nct_ids(l.text);
       for (auto& id : ids) add_unique(preamble_ids, std::move(id));
       if (!ids.empty() || !trial.brief_title.empty()) continue;
-      std::string low = lower(l.text);
+      std::string low = ascii_lower(l.text);
       bool logo = low.find("logo") != std::string::npos;
       bool crumbs = low.find(" / ") != std::string::npos || low.find(" > ") != std::string::npos;
       bool letters = std::any_of(l.text.begin(), l.text.end(), [](char c) {
         return std::isalpha(static_cast<unsigned char>(c));
       });
       if (!logo && !crumbs && letters && l.text.size() >= 5 && l.text.size() <= 500)
-        trial.brief_title = collapse_space(l.text);
+        trial.brief_title = collapse_whitespace(l.text);
     }
   }
 
@@ -882,10 +867,10 @@ struct Reader {
       std::string cls = normalize_enum(l.text);
       if (!entries.empty() && contains(kAgencyClasses, cls)) {
         entries.back().sponsor.agency_class = cls;
-      } else if (starts_with_ci(l.text, "sponsor role")) {
-        if (!entries.empty()) entries.back().role = lower(trim(l.text.substr(12)));
+      } else if (starts_with_ignoring_case(l.text, "sponsor role")) {
+        if (!entries.empty()) entries.back().role = ascii_lower(trim(l.text.substr(12)));
       } else if (l.text.size() <= kMaxValueLength) {
-        entries.push_back({Sponsor{collapse_space(l.text), {}}, {}});
+        entries.push_back({Sponsor{collapse_whitespace(l.text), {}}, {}});
       }
     }
     bool roles =
@@ -895,7 +880,7 @@ struct Reader {
                   (roles ? e.role.starts_with("lead") : trial.lead_sponsor.name.empty());
       if (lead && trial.lead_sponsor.name.empty()) {
         trial.lead_sponsor = std::move(e.sponsor);
-      } else if (lead && equals_ci(trial.lead_sponsor.name, e.sponsor.name)) {
+      } else if (lead && equal_ignoring_case(trial.lead_sponsor.name, e.sponsor.name)) {
         set_once(trial.lead_sponsor.agency_class, e.sponsor.agency_class);
       } else {
         trial.collaborators.push_back(std::move(e.sponsor));
@@ -910,7 +895,7 @@ struct Reader {
       std::string_view t = l.text;
       bool status_label = false;
       for (std::string_view label : {"site status", "recruitment status", "status"}) {
-        if (starts_with_ci(t, label)) {
+        if (starts_with_ignoring_case(t, label)) {
           status_label = true;
           t.remove_prefix(label.size());
           while (!t.empty() && (t.front() == ':' || t.front() == ' ')) t.remove_prefix(1);
@@ -925,11 +910,11 @@ struct Reader {
         continue;
       }
       if (facility.empty()) {
-        facility = collapse_space(t);
+        facility = collapse_whitespace(t);
         continue;
       }
       if (t.find(',') == std::string_view::npos) {
-        facility = collapse_space(t);  // the previous line had no address: not a site
+        facility = collapse_whitespace(t);  // the previous line had no address: not a site
         continue;
       }
       Site site;
@@ -965,13 +950,13 @@ struct Reader {
       id.clear();
     };
     for (const auto& l : lines) {
-      if (starts_with_ci(l.text, "identifier type")) continue;
-      if (starts_with_ci(l.text, "identifier source")) {
-        flush(lower(l.text).find("org_study_id") != std::string::npos);
+      if (starts_with_ignoring_case(l.text, "identifier type")) continue;
+      if (starts_with_ignoring_case(l.text, "identifier source")) {
+        flush(ascii_lower(l.text).find("org_study_id") != std::string::npos);
         continue;
       }
       flush(false);
-      if (l.text.size() <= 100) id = collapse_space(l.text);
+      if (l.text.size() <= 100) id = collapse_whitespace(l.text);
     }
     flush(false);
   }
@@ -1006,7 +991,7 @@ struct Reader {
       Intervention iv;
       iv.type = normalize_enum(marks[i].type);
       if (iv.type == "BIOLOGIC" || iv.type == "VACCINE") iv.type = "BIOLOGICAL";
-      iv.name = collapse_space(text.substr(start, end - start));
+      iv.name = collapse_whitespace(text.substr(start, end - start));
       if (!iv.name.empty()) out.push_back(std::move(iv));
     }
     return out;
@@ -1018,19 +1003,20 @@ struct Reader {
     bool typed = false, marked = false;
     for (const auto& l : lines) {
       typed = typed || !typed_interventions(l.text).empty();
-      marked = marked || starts_with_ci(l.text, "intervention type");
+      marked = marked || starts_with_ignoring_case(l.text, "intervention type");
     }
     std::size_t first = trial.interventions.size();
     bool closed = true;
     for (const auto& l : lines) {
       auto& ivs = trial.interventions;
-      if (starts_with_ci(l.text, "intervention type")) {
+      if (starts_with_ignoring_case(l.text, "intervention type")) {
         if (ivs.size() > first && ivs.back().type.empty())
           ivs.back().type = normalize_enum(l.text.substr(17));
         closed = true;
         continue;
       }
-      if (starts_with_ci(l.text, "other names:") || starts_with_ci(l.text, "other name:")) {
+      if (starts_with_ignoring_case(l.text, "other names:") ||
+          starts_with_ignoring_case(l.text, "other name:")) {
         if (ivs.size() > first)
           add_names(ivs.back().other_names, l.text.substr(l.text.find(':') + 1));
         continue;
@@ -1044,7 +1030,7 @@ struct Reader {
           ivs.size() == first || closed || (!typed && !marked && !ivs.back().description.empty());
       if (starts_new) {
         Intervention iv;
-        iv.name = collapse_space(l.text);
+        iv.name = collapse_whitespace(l.text);
         ivs.push_back(std::move(iv));
         closed = false;
       } else {
@@ -1057,7 +1043,7 @@ struct Reader {
 
   Intervention* find_intervention(std::string_view name) {
     for (auto& iv : trial.interventions)
-      if (equals_ci(iv.name, name)) return &iv;
+      if (equal_ignoring_case(iv.name, name)) return &iv;
     return nullptr;
   }
 
@@ -1072,11 +1058,11 @@ struct Reader {
     for (std::size_t i = 0; i < lines.size(); ++i) {
       const std::string& t = lines[i].text;
       const std::string* next = i + 1 < lines.size() ? &lines[i + 1].text : nullptr;
-      if (starts_with_ci(t, "group type")) {
+      if (starts_with_ignoring_case(t, "group type")) {
         if (arm) arm->type = normalize_enum(t.substr(10));
         continue;
       }
-      if (starts_with_ci(t, "intervention type")) {
+      if (starts_with_ignoring_case(t, "intervention type")) {
         std::string type = normalize_enum(t.substr(17));
         if (Intervention* iv = find_intervention(pending_type_for)) {
           if (iv->type.empty()) iv->type = type;
@@ -1089,17 +1075,18 @@ struct Reader {
         skip_description = true;
         continue;
       }
-      if (next && starts_with_ci(*next, "group type")) {
+      if (next && starts_with_ignoring_case(*next, "group type")) {
         arm = &trial.arm_groups.emplace_back();
-        arm->label = collapse_space(t);
+        arm->label = collapse_whitespace(t);
         skip_description = false;
         continue;
       }
-      bool reference = (next && starts_with_ci(*next, "intervention type")) || find_intervention(t);
+      bool reference =
+          (next && starts_with_ignoring_case(*next, "intervention type")) || find_intervention(t);
       if (reference) {
         if (!arm) arm = &trial.arm_groups.emplace_back();
-        arm->interventions.push_back(collapse_space(t));
-        pending_type_for = collapse_space(t);
+        arm->interventions.push_back(collapse_whitespace(t));
+        pending_type_for = collapse_whitespace(t);
         skip_description = true;
         continue;
       }
@@ -1109,9 +1096,9 @@ struct Reader {
       }
       if (!arm || !arm->interventions.empty()) {
         arm = &trial.arm_groups.emplace_back();
-        arm->label = collapse_space(t);
+        arm->label = collapse_whitespace(t);
       } else if (arm->label.empty()) {
-        arm->label = collapse_space(t);
+        arm->label = collapse_whitespace(t);
       } else {
         if (!arm->description.empty()) arm->description += "\n";
         arm->description += t;
@@ -1127,17 +1114,17 @@ struct Reader {
     for (auto& n : other_names)
       if (!find_intervention(n)) names.push_back(n);
     if (names.empty() || ivs.empty()) return;
-    std::string title = lower(trial.brief_title + "\n" + trial.official_title);
+    std::string title = ascii_lower(trial.brief_title + "\n" + trial.official_title);
     bool typed_arms = std::any_of(trial.arm_groups.begin(), trial.arm_groups.end(),
                                   [](const ArmGroup& a) { return !a.type.empty(); });
     std::vector<std::size_t> in_title, in_arm;
     for (std::size_t i = 0; i < ivs.size(); ++i) {
-      std::string name = lower(ivs[i].name);
+      std::string name = ascii_lower(ivs[i].name);
       if (name.size() < 3) continue;
       if (has_phrase(title, name)) in_title.push_back(i);
       for (const auto& arm : trial.arm_groups) {
         if (typed_arms && arm.type != "EXPERIMENTAL") continue;
-        if (has_phrase(lower(arm.label), name)) {
+        if (has_phrase(ascii_lower(arm.label), name)) {
           in_arm.push_back(i);
           break;
         }
@@ -1170,9 +1157,9 @@ struct Reader {
   // text, when there is such a split; otherwise keep the line.
   void split_conditions() {
     std::string reference =
-        lower(trial.brief_title + "\n" + trial.official_title + "\n" + trial.brief_summary + "\n" +
-              trial.detailed_description + "\n" + trial.eligibility_criteria);
-    for (const auto& k : trial.keywords) reference += "\n" + lower(k);
+        ascii_lower(trial.brief_title + "\n" + trial.official_title + "\n" + trial.brief_summary +
+                    "\n" + trial.detailed_description + "\n" + trial.eligibility_criteria);
+    for (const auto& k : trial.keywords) reference += "\n" + ascii_lower(k);
     std::vector<std::string> out;
     for (const auto& condition : trial.conditions) {
       auto parts = split_condition(condition, reference);
@@ -1191,7 +1178,7 @@ struct Reader {
       rest.remove_prefix(sp + 1);
     }
     constexpr std::size_t kMaxWords = 24;
-    if (words.size() < 4 || words.size() > kMaxWords || has_phrase(reference, lower(line)))
+    if (words.size() < 4 || words.size() > kMaxWords || has_phrase(reference, ascii_lower(line)))
       return {line};
     auto phrase = [&](std::size_t from, std::size_t to) {
       std::string p;
@@ -1207,7 +1194,7 @@ struct Reader {
         if (best[start] > n || end - start < 2) continue;  // single words are too weak a match
         if (best[start] + 1 >= best[end]) continue;
         if (!std::isupper(static_cast<unsigned char>(words[start].front()))) continue;
-        if (has_phrase(reference, lower(phrase(start, end)))) {
+        if (has_phrase(reference, ascii_lower(phrase(start, end)))) {
           best[end] = best[start] + 1;
           from[end] = start;
         }
@@ -1250,7 +1237,7 @@ struct Reader {
       return std::islower(static_cast<unsigned char>(c));
     });
     for (const auto& about : about_names)
-      if (shouted && equals_ci(about, lead)) lead = about;
+      if (shouted && equal_ignoring_case(about, lead)) lead = about;
   }
 };
 

@@ -13,9 +13,9 @@
 #include <fmt/format.h>
 
 #include "analyzers/fields.hpp"
+#include "base/errors.hpp"
 #include "indexer/bounded_queue.hpp"
 #include "indexer/document_builder.hpp"
-#include "indexer/errors.hpp"
 #include "indexer/generations.hpp"
 #include "indexer/index_writer.hpp"
 

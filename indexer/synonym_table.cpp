@@ -10,14 +10,13 @@
 #include "analyzers/drug_codes.hpp"
 #include "analyzers/fields.hpp"
 #include "analyzers/text_fold.hpp"
-#include "indexer/index_writer.hpp"
+#include "base/db_metadata.hpp"
 
 namespace trialsearch {
 namespace {
 
-// Imported lexicons: a list of them, one line each, and each one's entries under its own key.
-constexpr std::string_view kMetaLexicons = "trialsearch:lexicons";
-constexpr std::string_view kMetaLexiconPrefix = "trialsearch:lexicon:";
+// Imported lexicons (kMetaLexicons): a list of them, one line each, and each one's entries under
+// its own key (kMetaLexiconPrefix + name).
 
 // Tabs and line breaks inside a field would break the line format: they become spaces.
 std::string field_text(std::string_view text) {
@@ -187,8 +186,6 @@ std::string synonym_key(std::string_view alias_key) {
 }
 
 namespace {
-
-constexpr std::string_view kMetaAliasPrefix = "trialsearch:alias:";
 
 // One line of an alias list: mode ('s' strict and on, 'o' on only), scope, tab, term.
 void add_line(std::string& list, char mode, AliasScope scope, const std::string& term) {

@@ -10,7 +10,7 @@
 #include <simdjson.h>
 #include <zstd.h>
 
-#include "indexer/errors.hpp"
+#include "base/errors.hpp"
 #include "indexer/json_writer.hpp"
 
 namespace trialsearch {

@@ -16,8 +16,9 @@
 #include "analyzers/drug_codes.hpp"
 #include "analyzers/fields.hpp"
 #include "analyzers/text_fold.hpp"
+#include "base/errors.hpp"
+#include "base/strings.hpp"
 #include "indexer/document_builder.hpp"
-#include "indexer/errors.hpp"
 #include "indexer/normalize.hpp"
 #include "indexer/synonym_table.hpp"
 
@@ -500,13 +501,6 @@ constexpr std::array kExpertAreas{
 };
 // clang-format on
 
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // The expert syntax users paste from ClinicalTrials.gov: `AREA[Condition]lupus` is
 // `cond:lupus`, `AREA[InterventionName]"CC-97540"` is `drug:"CC-97540"`,
 // `AREA[StartDate]RANGE[2023-01-01,MAX]` is `start:2023-01-01..`. An area we have no field for,
@@ -786,9 +780,9 @@ TrialQueryParser::~TrialQueryParser() = default;
 
 void TrialQueryParser::set_alias_mode(AliasMode mode) { impl_->aliases = mode; }
 
-std::string TrialQueryParser::normalise(std::string_view text) const {
-  std::string s = lower_except_operators(
-      collapse_space(translate_expert_syntax(replace_urls(collapse_space(fold_keep_case(text))))));
+std::string TrialQueryParser::fold_query(std::string_view text) const {
+  std::string s = lower_except_operators(collapse_whitespace(
+      translate_expert_syntax(replace_urls(collapse_whitespace(fold_keep_case(text))))));
   auto codes = find_codes(s, CodeContext::Query);
   for (auto it = codes.rbegin(); it != codes.rend(); ++it) {
     if (it->spaced && !impl_->db.term_exists(impl_->stemmer(it->canonical))) continue;
@@ -829,7 +823,7 @@ QueryTiers TrialQueryParser::parse_tiers(std::string_view text, MatchMode mode) 
   if (auto wildcards = query_wildcard_count(text); wildcards > kMaxQueryWildcards)
     throw UsageError(
         fmt::format("query too broad: {} wildcards (at most {})", wildcards, kMaxQueryWildcards));
-  std::string s = normalise(text);
+  std::string s = fold_query(text);
   impl_->last_text = s;
   if (trim(s).empty()) return {Xapian::Query::MatchAll, {}, {}};
   check_syntax(s);  // what the user typed, before the hidden alias field is added

@@ -91,7 +91,7 @@ class TrialQueryParser {
   QueryTiers parse_tiers(std::string_view text, MatchMode mode = MatchMode::Relaxed) const;
 
   /// The query string as the QueryParser sees it: folded, codes canonicalised.
-  std::string normalise(std::string_view text) const;
+  std::string fold_query(std::string_view text) const;
 
   /// A filter query for the flags (Query::MatchAll when there are none). Throws UsageError for
   /// an unparseable --since date.

@@ -6,8 +6,8 @@
 #include <set>
 
 #include "analyzers/fields.hpp"
+#include "base/errors.hpp"
 #include "indexer/document_builder.hpp"
-#include "indexer/errors.hpp"
 #include "query/ranking.hpp"
 #include "query/trial_query_parser.hpp"
 
