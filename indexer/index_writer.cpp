@@ -482,8 +482,6 @@ IndexSummary update_live(const std::vector<std::string>& sources,
   // Writer: this thread.
   AliasGraph graph = load_alias_graph(db);
   ChangeEntry change;
-  std::set<std::string> changed_ids;
-  std::vector<std::pair<std::string, std::vector<std::vector<std::string>>>> new_links;
   std::uint64_t since_commit = 0, records = 0, bytes_since_commit = 0;
   // The trials of this run: whether each was in the database before, with which content, and
   // the content it has now.
@@ -539,7 +537,6 @@ IndexSummary update_live(const std::vector<std::string>& sources,
       if (change.added.size() < kMaxLoggedIds) change.added.push_back(built.nct_id);
     }
     seen.hash = built.content_hash;
-    changed_ids.insert(built.nct_id);
     for (const auto& g : built.alias_groups) graph.link_group(g, built.nct_id);
     std::sort(built.spelling_words.begin(), built.spelling_words.end());
     built.spelling_words.erase(
