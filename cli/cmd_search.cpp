@@ -228,12 +228,13 @@ void setup_search(CLI::App& app, int& exit_code) {
   sub->add_option("--limit", o->search.limit, "results to show (default 10)")
       ->check(CLI::Range(0, 100000));
   sub->add_option("--offset", o->search.offset, "results to skip (default 0)");
+  std::vector<std::string> facet_choices;
+  for (const auto& f : kFacets) facet_choices.emplace_back(f.name);
   auto* facets =
-      sub->add_option("--facets", o->search.facets,
-                      "count matches by: status,phase,country,type,sponsor-class")
+      sub->add_option("--facets", o->search.facets, "count matches by: " + facet_names(","))
           ->delimiter(',')
           ->allow_extra_args(false)
-          ->check(CLI::IsMember({"status", "phase", "country", "type", "sponsor-class"}));
+          ->check(CLI::IsMember(facet_choices));
   auto* explain = sub->add_flag("--explain{summary}", o->explain,
                                 "what the query searched (words, fields, aliases, filters) and why "
                                 "each result matched; --explain=full adds the whole Xapian query")

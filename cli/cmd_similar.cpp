@@ -92,8 +92,9 @@ void setup_similar(CLI::App& app, int& exit_code) {
   add_filter_options(*sub, o->similar.filters);
   sub->add_option("--limit", o->similar.limit, "suggestions to show (default 10)")
       ->check(CLI::Range(0, 10000));
-  sub->add_option("--only", o->similar.only,
-                  "use only these term groups: drug,condition,mesh,text (commas or repeated)")
+  sub->add_option(
+         "--only", o->similar.only,
+         "use only these term groups: " + similar_group_names(",") + " (commas or repeated)")
       ->delimiter(',')
       ->allow_extra_args(false);
   sub->add_option("--drop", o->similar.drop,

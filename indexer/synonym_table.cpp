@@ -70,7 +70,7 @@ bool free_text_word(std::string_view key) {
 std::vector<std::string> free_text_terms(std::string_view word) {
   std::string term = stem_of(word);  // word terms are stems
   std::vector<std::string> terms{term};
-  for (auto name : kDefaultSearchFields) terms.push_back(make_term(field(name).prefix, term));
+  for (const FieldSpec* f : kDefaultSearchFields) terms.push_back(make_term(f->prefix, term));
   return terms;
 }
 
@@ -246,7 +246,7 @@ SynonymCounts write_alias_lists(Xapian::WritableDatabase& db, const AliasExpande
       for (auto& t : free_text_terms(key))
         if (db.term_exists(t) && seen.insert(t).second) add_line(list, mode, AliasScope::Text, t);
     if (single_word(key))
-      if (std::string t = intervention_prefix + stem_of(key);
+      if (std::string t = make_term(intervention_prefix, stem_of(key));
           db.term_exists(t) && seen.insert(t).second)
         add_line(list, mode, AliasScope::DrugField, t);
   };

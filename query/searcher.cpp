@@ -93,12 +93,8 @@ MatchCount count_matches(const Xapian::Database& db, const Xapian::Query& query,
 }
 
 Xapian::valueno facet_slot(std::string_view name) {
-  if (name == "status") return kSlotFacetStatus;
-  if (name == "phase") return kSlotFacetPhase;
-  if (name == "country") return kSlotFacetCountry;
-  if (name == "type") return kSlotFacetType;
-  if (name == "sponsor-class") return kSlotFacetSponsorClass;
-  throw UsageError(fmt::format("unknown facet '{}' (facets: {})", name, kFacetNames));
+  if (const FacetSpec* f = find_facet(name)) return f->slot;
+  throw UsageError(fmt::format("unknown facet '{}' (facets: {})", name, facet_names(" ")));
 }
 
 std::string snippet_source(const Trial& t) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "analyzers/alias_expansion.hpp"
+#include "analyzers/fields.hpp"
 
 namespace trialsearch {
 
@@ -108,6 +109,6 @@ class TrialQueryParser {
 
 /// The filter term for `field:value` as the indexer writes it; for phases, "2" and "phase 2"
 /// both give the PHASE2 term. Exposed for the schema-consistency tests.
-std::string filter_term(std::string_view field_name, std::string_view value);
+std::string filter_term(const FieldSpec& spec, std::string_view value);
 
 }  // namespace trialsearch
