@@ -9,6 +9,7 @@
 
 #include "analyzers/drug_codes.hpp"
 #include "analyzers/text_fold.hpp"
+#include "base/strings.hpp"
 
 namespace trialsearch {
 namespace {
@@ -55,16 +56,6 @@ std::string remove_ascii_marks(std::string text) {
     }
   }
   return text;
-}
-
-std::string collapse_spaces(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
-    out.push_back(c);
-  }
-  return out;
 }
 
 /// True when the bracket opening text closes at its very end: "(a (b))" yes, "(a) (b)" no.
@@ -184,7 +175,7 @@ std::string alias_key(std::string_view name) {
                            [](char c) { return static_cast<unsigned char>(c) < 0x80; });
   if (!ascii)
     for (std::string_view mark : kMarks) unmarked = remove_all(unmarked, mark);
-  std::string key = collapse_spaces(remove_ascii_marks(fold(unmarked)));
+  std::string key = squeeze_spaces(remove_ascii_marks(fold(unmarked)));
   key = std::string(strip_edges(key));
   if (auto code = canonical_code(key)) return *code;
   return key;

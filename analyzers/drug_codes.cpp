@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <iterator>
 
+#include "base/strings.hpp"
+
 namespace trialsearch {
 namespace {
 
@@ -45,13 +47,6 @@ constexpr std::string_view kNeverCodes[] = {"isrctn", "nct"};
 bool is_ascii_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_ascii_upper(char c) { return c >= 'A' && c <= 'Z'; }
-char ascii_lower(char c) { return is_ascii_upper(c) ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), ascii_lower);
-  return out;
-}
 
 /// The code point starting at byte i (or -1 for invalid UTF-8 or the end), with its length.
 UChar32 next_code_point(std::string_view text, std::size_t i, std::size_t& length) {
@@ -148,7 +143,7 @@ std::size_t tail_end(std::string_view text, std::size_t i) {
 std::optional<CodeMatch> code_at(std::string_view text, std::size_t i, std::size_t letters_end,
                                  CodeContext context) {
   std::string_view letters = text.substr(i, letters_end - i);
-  std::string lower_letters = lower(letters);
+  std::string lower_letters = ascii_lower(letters);
   if (in_list(lower_letters, kNeverCodes)) return std::nullopt;
 
   std::size_t sep_length = 0;
@@ -195,7 +190,9 @@ std::optional<CodeMatch> code_at(std::string_view text, std::size_t i, std::size
 
 }  // namespace
 
-bool is_common_code_word(std::string_view letters) { return in_list(lower(letters), kCommonWords); }
+bool is_common_code_word(std::string_view letters) {
+  return in_list(ascii_lower(letters), kCommonWords);
+}
 
 std::vector<CodeMatch> find_codes(std::string_view text, CodeContext context) {
   std::vector<CodeMatch> found;

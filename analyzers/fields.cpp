@@ -10,10 +10,17 @@
 
 namespace trialsearch {
 
-const FieldSpec& field(std::string_view name) {
-  for (const auto& f : kFields)
-    if (f.name == name) return f;
-  throw std::logic_error("no such field in the schema: " + std::string(name));
+const FacetSpec* find_facet(std::string_view name) {
+  for (const auto& f : kFacets)
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+std::string facet_names(std::string_view separator) {
+  std::string out;
+  for (const auto& f : kFacets)
+    out += (out.empty() ? "" : std::string(separator)) + std::string(f.name);
+  return out;
 }
 
 std::optional<FieldSpec> field_by_query_name(std::string_view name) {

@@ -38,15 +38,6 @@ struct FieldSpec {
   std::string_view help;  ///< what `name:` searches, for `search --help` and the README
 };
 
-/// Long text fields that are indexed once, with their prefix only, and that unfielded words
-/// search as well as the free-text index (QueryParser maps the default field to all of them).
-/// Indexing the bulk of a record's text once instead of twice is what keeps indexing fast
-/// (taking outcomes out of the free-text index cut a quarter of indexing time at 100k).
-/// They are also the fields without positions (`positional` false below): most of a record's
-/// word positions would be in them, and a phrase is meant for names (titles, conditions, drugs).
-inline constexpr std::array<std::string_view, 3> kDefaultSearchFields{"summary", "eligibility",
-                                                                      "outcome"};
-
 // clang-format off
 inline constexpr std::array kFields{
   //          name              query names                   prefix  kind               weight free   pos
@@ -109,9 +100,57 @@ inline constexpr std::array kFields{
 };
 // clang-format on
 
-/// The spec of a field by canonical name; throws std::logic_error for a name not in kFields
-/// (a programming error, not user input).
-const FieldSpec& field(std::string_view name);
+/// The spec of a field by canonical name, at compile time: a name not in kFields does not
+/// compile (a programming error, not user input; a name a user typed goes through
+/// field_by_query_name).
+consteval const FieldSpec& field(std::string_view name) {
+  for (const auto& f : kFields)
+    if (f.name == name) return f;
+  throw "no such field in the schema";  // not a constant expression: a compile error
+}
+
+/// Long text fields that are indexed once, with their prefix only, and that unfielded words
+/// search as well as the free-text index (QueryParser maps the default field to all of them).
+/// Indexing the bulk of a record's text once instead of twice is what keeps indexing fast
+/// (taking outcomes out of the free-text index cut a quarter of indexing time at 100k).
+/// They are also the fields without positions (`positional` false below): most of a record's
+/// word positions would be in them, and a phrase is meant for names (titles, conditions, drugs).
+inline constexpr std::array<const FieldSpec*, 3> kDefaultSearchFields{
+    &field("summary"), &field("eligibility"), &field("outcome")};
+
+/// The parts of a record indexed into a field with a weight of their own; every other part
+/// (the brief title, a condition, an intervention's name...) has its field's weight. Weights are
+/// wdf increments, like FieldSpec::weight.
+struct PartSpec {
+  std::string_view part;  ///< the record part, as DocumentBuilder::build names it
+  const FieldSpec* field;
+  unsigned weight;
+};
+
+// clang-format off
+inline constexpr std::array kPartWeights{
+  PartSpec{"official-title",                &field("title"),        8},
+  PartSpec{"acronym",                       &field("title"),        10},
+  PartSpec{"other-name",                    &field("intervention"), 7},
+  PartSpec{"intervention-description",      &field("intervention"), 2},
+  PartSpec{"primary-outcome-description",   &field("outcome"),      1},
+  PartSpec{"secondary-outcome-measure",     &field("outcome"),      3},
+  PartSpec{"secondary-outcome-description", &field("outcome"),      1},
+  PartSpec{"brief-summary",                 &field("summary"),      6},
+  PartSpec{"detailed-description",          &field("summary"),      3},
+  PartSpec{"arm-label",                     &field("summary"),      3},
+  PartSpec{"arm-description",               &field("summary"),      2},
+  PartSpec{"collaborator",                  &field("sponsor"),      3},
+  PartSpec{"mesh-ancestor",                 &field("mesh"),         2},
+};
+// clang-format on
+
+/// A record part's row of kPartWeights, at compile time (an unknown part does not compile).
+consteval const PartSpec& part(std::string_view name) {
+  for (const auto& p : kPartWeights)
+    if (p.part == name) return p;
+  throw "no such record part in kPartWeights";
+}
 
 /// The spec for a name a user typed before a colon (`cond`, `drug`...), if any.
 std::optional<FieldSpec> field_by_query_name(std::string_view name);
@@ -193,6 +232,27 @@ std::string query_fields_help();
 
 /// Separator between several facet values in one slot.
 inline constexpr char kFacetSeparator = '\x1f';
+
+/// The facets `search --facets` counts: each a value slot that holds the normalised values of
+/// one filter field (kFacetSeparator between several), in the order help texts list them.
+struct FacetSpec {
+  std::string_view name;  ///< what --facets takes, and the filter field the values are from
+  Slot slot;
+};
+
+inline constexpr std::array kFacets{
+    FacetSpec{"status", kSlotFacetStatus},
+    FacetSpec{"phase", kSlotFacetPhase},
+    FacetSpec{"country", kSlotFacetCountry},
+    FacetSpec{"type", kSlotFacetType},
+    FacetSpec{"sponsor-class", kSlotFacetSponsorClass},
+};
+
+/// The facet called `name`, if any.
+const FacetSpec* find_facet(std::string_view name);
+
+/// The facets' names joined by `separator`: "status,phase,country,type,sponsor-class".
+std::string facet_names(std::string_view separator);
 
 /// Normalises a filter value the same way at index and query time: folded (lower case, no
 /// accents), every run of characters other than letters and digits turned into one '_'.

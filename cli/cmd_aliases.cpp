@@ -5,10 +5,11 @@
 #include <memory>
 
 #include "analyzers/alias_expansion.hpp"
+#include "base/errors.hpp"
+#include "base/strings.hpp"
 #include "cli/commands.hpp"
 #include "cli/terminal.hpp"
 #include "indexer/db_path.hpp"
-#include "indexer/errors.hpp"
 #include "indexer/json_writer.hpp"
 #include "indexer/synonym_table.hpp"
 #include "query/trial_database.hpp"
@@ -58,13 +59,13 @@ int run_aliases(const AliasesOptions& o) {
         why += fmt::format("{}{} = {} ({}: {})", why.empty() ? "" : "; ", s.from_key, s.to_key,
                            link_kind_name(r.kinds[i]), provs);
       }
-      fmt::print("{}\t{}\n", safe(r.key), safe(why));
+      fmt::print("{}\t{}\n", printable(r.key), printable(why));
     }
   }
   w.end_array().end_object();
   if (o.json) fmt::print("{}\n", w.str());
   if (!o.json && reach.empty())
-    fmt::print(stderr, "trialsearch: no aliases known for '{}'\n", safe(o.name));
+    fmt::print(stderr, "trialsearch: no aliases known for '{}'\n", printable(o.name));
   return kExitOk;
 }
 

@@ -5,10 +5,10 @@
 #include <memory>
 #include <regex>
 
+#include "base/errors.hpp"
 #include "cli/commands.hpp"
 #include "indexer/change_log.hpp"
 #include "indexer/db_path.hpp"
-#include "indexer/errors.hpp"
 #include "indexer/index_writer.hpp"
 #include "indexer/json_writer.hpp"
 #include "query/trial_database.hpp"

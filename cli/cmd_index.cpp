@@ -7,10 +7,10 @@
 
 #include <fmt/format.h>
 
+#include "base/errors.hpp"
 #include "cli/commands.hpp"
 #include "cli/writer_process.hpp"
 #include "indexer/db_path.hpp"
-#include "indexer/errors.hpp"
 #include "indexer/index_writer.hpp"
 
 namespace trialsearch::cli {

@@ -3,9 +3,9 @@
 
 #include <memory>
 
+#include "base/errors.hpp"
 #include "cli/commands.hpp"
 #include "indexer/db_path.hpp"
-#include "indexer/errors.hpp"
 #include "indexer/index_writer.hpp"
 
 namespace trialsearch::cli {

@@ -4,11 +4,12 @@
 #include <memory>
 
 #include "analyzers/fields.hpp"
+#include "base/errors.hpp"
+#include "base/strings.hpp"
 #include "cli/commands.hpp"
 #include "cli/labels.hpp"
 #include "cli/terminal.hpp"
 #include "indexer/db_path.hpp"
-#include "indexer/errors.hpp"
 #include "query/searcher.hpp"
 #include "query/trial_database.hpp"
 
@@ -59,7 +60,7 @@ void print_facet(const Facet& f, std::uint64_t matches) {
   std::size_t label_width = 12;
   std::vector<std::string> labels;
   for (std::size_t i = 0; i < f.counts.size() && i < kFacetRows; ++i) {
-    labels.push_back(safe(facet_label(f.name, f.counts[i].value)));
+    labels.push_back(printable(facet_label(f.name, f.counts[i].value)));
     label_width = std::max(label_width, labels.back().size());
   }
   label_width = std::min<std::size_t>(label_width, 48);
@@ -78,11 +79,11 @@ void print_facet(const Facet& f, std::uint64_t matches) {
 void print_human(const SearchResult& r, const SearchOptions& o, bool full_explain) {
   const bool color = use_color();
   const std::size_t width = output_width();
-  for (const auto& line : r.explain_summary) fmt::print("{}\n", wrap(safe(line), width, 2));
-  if (full_explain) fmt::print("{}\n", wrap("Xapian query: " + safe(r.parsed), width, 2));
+  for (const auto& line : r.explain_summary) fmt::print("{}\n", wrap(printable(line), width, 2));
+  if (full_explain) fmt::print("{}\n", wrap("Xapian query: " + printable(r.parsed), width, 2));
   if (r.no_all_words_match)
     fmt::print("No trial has all of these words. Did you mean: {} ({} {} all of its words)\n",
-               safe(r.did_you_mean), r.did_you_mean_matches,
+               printable(r.did_you_mean), r.did_you_mean_matches,
                r.did_you_mean_matches == 1 ? "trial has" : "trials have");
   if (r.total == 0) {
     fmt::print("No trials match.\n");
@@ -113,13 +114,13 @@ void print_human(const SearchResult& r, const SearchOptions& o, bool full_explai
       fmt::print("{:{}}{}\n", "", kHitIndent, wrap(h.snippet, width, kHitIndent));
     for (const auto& m : h.matched)
       fmt::print("{:{}}{}\n", "", kHitIndent,
-                 wrap(fmt::format("matched {}: {}{}", m.field, safe(m.word),
-                                  m.via.empty() ? "" : fmt::format(" ({})", safe(m.via))),
+                 wrap(fmt::format("matched {}: {}{}", m.field, printable(m.word),
+                                  m.via.empty() ? "" : fmt::format(" ({})", printable(m.via))),
                       width, kHitIndent + 2));
   }
   for (const auto& f : r.facets) print_facet(f, r.total);
   if (!r.did_you_mean.empty() && !r.no_all_words_match)
-    fmt::print("Did you mean: {}\n", safe(r.did_you_mean));
+    fmt::print("Did you mean: {}\n", printable(r.did_you_mean));
 }
 
 void print_csv(const SearchResult& r) {
@@ -227,12 +228,13 @@ void setup_search(CLI::App& app, int& exit_code) {
   sub->add_option("--limit", o->search.limit, "results to show (default 10)")
       ->check(CLI::Range(0, 100000));
   sub->add_option("--offset", o->search.offset, "results to skip (default 0)");
+  std::vector<std::string> facet_choices;
+  for (const auto& f : kFacets) facet_choices.emplace_back(f.name);
   auto* facets =
-      sub->add_option("--facets", o->search.facets,
-                      "count matches by: status,phase,country,type,sponsor-class")
+      sub->add_option("--facets", o->search.facets, "count matches by: " + facet_names(","))
           ->delimiter(',')
           ->allow_extra_args(false)
-          ->check(CLI::IsMember({"status", "phase", "country", "type", "sponsor-class"}));
+          ->check(CLI::IsMember(facet_choices));
   auto* explain = sub->add_flag("--explain{summary}", o->explain,
                                 "what the query searched (words, fields, aliases, filters) and why "
                                 "each result matched; --explain=full adds the whole Xapian query")

@@ -3,11 +3,12 @@
 
 #include <memory>
 
+#include "base/errors.hpp"
+#include "base/strings.hpp"
 #include "cli/commands.hpp"
 #include "cli/labels.hpp"
 #include "cli/terminal.hpp"
 #include "indexer/db_path.hpp"
-#include "indexer/errors.hpp"
 #include "indexer/json_writer.hpp"
 #include "indexer/normalize.hpp"
 #include "indexer/trial_codec.hpp"
@@ -24,7 +25,7 @@ struct ShowOptions {
 };
 
 void line(std::string_view label, std::string_view value) {
-  if (!value.empty()) fmt::print("{:<20}{}\n", label, safe(value));
+  if (!value.empty()) fmt::print("{:<20}{}\n", label, printable(value));
 }
 
 std::string join(const std::vector<std::string>& v, std::string_view sep) {
@@ -79,7 +80,8 @@ void print_trial(const Trial& t) {
     std::vector<std::string> place;
     for (const auto* p : {&s.facility, &s.city, &s.state, &s.country})
       if (!p->empty()) place.push_back(*p);
-    fmt::print("  {}{}\n", safe(join(place, ", ")), s.status.empty() ? "" : "  [" + s.status + "]");
+    fmt::print("  {}{}\n", printable(join(place, ", ")),
+               s.status.empty() ? "" : "  [" + s.status + "]");
   }
   if (!t.related_nct_ids.empty())
     fmt::print("\nRelated trials: {}\n", join(t.related_nct_ids, " "));

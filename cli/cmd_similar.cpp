@@ -6,11 +6,12 @@
 #include <memory>
 #include <set>
 
+#include "base/errors.hpp"
+#include "base/strings.hpp"
 #include "cli/commands.hpp"
 #include "cli/labels.hpp"
 #include "cli/terminal.hpp"
 #include "indexer/db_path.hpp"
-#include "indexer/errors.hpp"
 #include "indexer/normalize.hpp"
 #include "query/similar_trials.hpp"
 #include "query/trial_database.hpp"
@@ -70,10 +71,10 @@ int run_similar(SimilarCommandOptions& o) {
       std::set<std::pair<std::string, std::string>> seen;
       for (const auto& s : h.shared)
         if (seen.insert({s.group, s.word}).second)
-          by_group[s.group].push_back(fmt::format("{} ({:.1f})", safe(s.word), s.weight));
+          by_group[s.group].push_back(fmt::format("{} ({:.1f})", printable(s.word), s.weight));
       if (!h.same_conditions.empty()) {
         std::string line;
-        for (const auto& c : h.same_conditions) line += (line.empty() ? "" : ", ") + safe(c);
+        for (const auto& c : h.same_conditions) line += (line.empty() ? "" : ", ") + printable(c);
         fmt::print("     {}\n", wrap("same condition: " + line, output_width(), 7));
       }
       for (const auto& [group, words] : by_group) {
@@ -96,8 +97,9 @@ void setup_similar(CLI::App& app, int& exit_code) {
   add_filter_options(*sub, o->similar.filters);
   sub->add_option("--limit", o->similar.limit, "suggestions to show (default 10)")
       ->check(CLI::Range(0, 10000));
-  sub->add_option("--only", o->similar.only,
-                  "use only these term groups: drug,condition,mesh,text (commas or repeated)")
+  sub->add_option(
+         "--only", o->similar.only,
+         "use only these term groups: " + similar_group_names(",") + " (commas or repeated)")
       ->delimiter(',')
       ->allow_extra_args(false);
   sub->add_option("--drop", o->similar.drop,

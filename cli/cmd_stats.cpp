@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "base/strings.hpp"
 #include "cli/commands.hpp"
 #include "cli/terminal.hpp"
 #include "indexer/db_path.hpp"
@@ -39,8 +40,8 @@ int run_stats(const StatsOptions& o) {
              s.synonym_keys);
   if (s.lexicons.empty()) fmt::print("lexicons     curated only (none imported)\n");
   for (const auto& l : s.lexicons)
-    fmt::print("lexicon      {} ({}, {} entries, imported {} from {})\n", safe(l.name), l.format,
-               l.entries, l.imported, safe(l.file));
+    fmt::print("lexicon      {} ({}, {} entries, imported {} from {})\n", printable(l.name),
+               l.format, l.entries, l.imported, printable(l.file));
   fmt::print("by status\n");
   for (const auto& [k, v] : s.by_status) fmt::print("  {:<28}{}\n", k, v);
   fmt::print("by phase\n");

@@ -5,8 +5,8 @@
 #include <map>
 #include <memory>
 
+#include "base/errors.hpp"
 #include "cli/commands.hpp"
-#include "indexer/errors.hpp"
 #include "indexer/json_writer.hpp"
 #include "indexer/source_reader.hpp"
 

@@ -7,8 +7,8 @@
 #include <exception>
 #include <string_view>
 
+#include "base/errors.hpp"
 #include "cli/commands.hpp"
-#include "indexer/errors.hpp"
 
 namespace {
 

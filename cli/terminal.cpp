@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "base/strings.hpp"
+
 namespace trialsearch::cli {
 
 bool use_color() {
@@ -76,7 +78,7 @@ std::string wrap_paragraphs(std::string_view text, std::size_t width, std::size_
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t stop = std::min(text.find('\n', start), text.size());
-    std::string line = safe(text.substr(start, stop - start));
+    std::string line = printable(text.substr(start, stop - start));
     start = stop + 1;
     std::size_t lead = line.find_first_not_of(' ');
     if (lead == std::string::npos) {
@@ -122,25 +124,16 @@ std::string_view status_color(std::string_view s) {
   return "";
 }
 
-std::string safe(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) c = ' ';
-  }
-  return out;
-}
-
 std::string shown_title(std::string_view brief_title, std::string_view official_title) {
   for (auto title : {brief_title, official_title}) {
-    std::string s = safe(title);
+    std::string s = printable(title);
     if (s.find_first_not_of(' ') != std::string::npos) return s;
   }
   return "(no title)";
 }
 
 std::string csv_field(std::string_view text) {
-  std::string s = safe(text);
+  std::string s = printable(text);
   if (s.find_first_of(",\"") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) {

@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
-#include "indexer/errors.hpp"
+#include "base/errors.hpp"
 #include "indexer/json_writer.hpp"
 
 namespace trialsearch {

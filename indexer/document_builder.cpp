@@ -13,6 +13,7 @@
 #include "analyzers/drug_codes.hpp"
 #include "analyzers/fields.hpp"
 #include "analyzers/text_fold.hpp"
+#include "base/strings.hpp"
 #include "indexer/normalize.hpp"
 #include "indexer/trial_codec.hpp"
 
@@ -32,9 +33,9 @@ std::uint64_t fnv1a(std::string_view data) {
   return h;
 }
 
-void add_filter(Xapian::Document& doc, std::string_view field_name, std::string_view value) {
+void add_filter(Xapian::Document& doc, const FieldSpec& spec, std::string_view value) {
   std::string v = filter_value(value);
-  if (!v.empty()) doc.add_boolean_term(make_term(field(field_name).prefix, v));
+  if (!v.empty()) doc.add_boolean_term(make_term(spec.prefix, v));
 }
 
 void set_date(Xapian::Document& doc, Slot slot, const std::string& iso) {
@@ -158,10 +159,9 @@ DocumentBuilder::DocumentBuilder() {
 }
 
 // The generator holds a handle to the same document that build() fills (set_document()).
-void DocumentBuilder::index_text(std::string_view field_name, std::string_view text,
+void DocumentBuilder::index_text(const FieldSpec& spec, std::string_view text,
                                  unsigned weight_override) {
   if (trim(text).empty()) return;
-  const FieldSpec& spec = field(field_name);
   const unsigned weight = weight_override ? weight_override : spec.weight;
   const std::string folded = fold(text);
   const std::string prefix(spec.prefix);
@@ -196,11 +196,11 @@ BuiltDocument DocumentBuilder::build(const Trial& t) {
   // The id as a word too, so that typing it finds the trial.
   doc.add_term(fold(t.nct_id), field("title").weight);
 
-  index_text("title", t.brief_title);
-  index_text("title", t.official_title, 8);
-  index_text("title", t.acronym, 10);
-  for (const auto& c : t.conditions) index_text("condition", c);
-  for (const auto& k : t.keywords) index_text("keyword", k);
+  index_text(field("title"), t.brief_title);
+  index_text(part("official-title"), t.official_title);
+  index_text(part("acronym"), t.acronym);
+  for (const auto& c : t.conditions) index_text(field("condition"), c);
+  for (const auto& k : t.keywords) index_text(field("keyword"), k);
 
   for (const auto& c : t.conditions) {
     std::string key = alias_key(c);
@@ -209,9 +209,9 @@ BuiltDocument DocumentBuilder::build(const Trial& t) {
   }
 
   for (const auto& i : t.interventions) {
-    index_text("intervention", i.name);
-    for (const auto& o : i.other_names) index_text("intervention", o, 7);
-    index_text("intervention", i.description, 2);
+    index_text(field("intervention"), i.name);
+    for (const auto& o : i.other_names) index_text(part("other-name"), o);
+    index_text(part("intervention-description"), i.description);
     std::vector<std::string> names{i.name};
     names.insert(names.end(), i.other_names.begin(), i.other_names.end());
     for (const auto& n : names) {
@@ -228,35 +228,35 @@ BuiltDocument DocumentBuilder::build(const Trial& t) {
   harvest_alias_groups(t, out.alias_groups);
 
   for (const auto& o : t.primary_outcomes) {
-    index_text("outcome", o.measure);
-    index_text("outcome", o.description, 1);
+    index_text(field("outcome"), o.measure);
+    index_text(part("primary-outcome-description"), o.description);
   }
   for (const auto& o : t.secondary_outcomes) {
-    index_text("outcome", o.measure, 3);
-    index_text("outcome", o.description, 1);
+    index_text(part("secondary-outcome-measure"), o.measure);
+    index_text(part("secondary-outcome-description"), o.description);
   }
-  index_text("summary", t.brief_summary, 6);
-  index_text("summary", t.detailed_description, 3);
+  index_text(part("brief-summary"), t.brief_summary);
+  index_text(part("detailed-description"), t.detailed_description);
   for (const auto& a : t.arm_groups) {
-    index_text("summary", a.label, 3);
-    index_text("summary", a.description, 2);
+    index_text(part("arm-label"), a.label);
+    index_text(part("arm-description"), a.description);
   }
-  index_text("sponsor", t.lead_sponsor.name);
-  for (const auto& c : t.collaborators) index_text("sponsor", c.name, 3);
-  index_text("other-id", t.org_study_id);
-  for (const auto& s : t.secondary_ids) index_text("other-id", s);
-  for (const auto& m : t.condition_mesh) index_text("mesh", m);
-  for (const auto& m : t.intervention_mesh) index_text("mesh", m);
-  for (const auto& m : t.condition_mesh_ancestors) index_text("mesh", m, 2);
-  for (const auto& m : t.intervention_mesh_ancestors) index_text("mesh", m, 2);
-  index_text("eligibility", t.eligibility_criteria);
+  index_text(field("sponsor"), t.lead_sponsor.name);
+  for (const auto& c : t.collaborators) index_text(part("collaborator"), c.name);
+  index_text(field("other-id"), t.org_study_id);
+  for (const auto& s : t.secondary_ids) index_text(field("other-id"), s);
+  for (const auto& m : t.condition_mesh) index_text(field("mesh"), m);
+  for (const auto& m : t.intervention_mesh) index_text(field("mesh"), m);
+  for (const auto& m : t.condition_mesh_ancestors) index_text(part("mesh-ancestor"), m);
+  for (const auto& m : t.intervention_mesh_ancestors) index_text(part("mesh-ancestor"), m);
+  index_text(field("eligibility"), t.eligibility_criteria);
 
   Xapian::LatLongCoords coords;
   std::vector<std::string> countries;
   for (const auto& s : t.sites) {
-    index_text("site", s.facility);
-    index_text("site", fmt::format("{} {} {}", s.city, s.state, s.country));
-    index_text("city", s.city);
+    index_text(field("site"), s.facility);
+    index_text(field("site"), fmt::format("{} {} {}", s.city, s.state, s.country));
+    index_text(field("city"), s.city);
     if (!s.country.empty()) countries.push_back(s.country);
     if (s.latitude && s.longitude) {
       try {
@@ -268,20 +268,20 @@ BuiltDocument DocumentBuilder::build(const Trial& t) {
   }
 
   // Filters
-  add_filter(doc, "status", t.overall_status);
-  for (const auto& p : t.phases) add_filter(doc, "phase", p);
-  add_filter(doc, "type", t.study_type);
-  add_filter(doc, "sex", t.sex);
-  if (t.healthy_volunteers) add_filter(doc, "healthy", *t.healthy_volunteers ? "yes" : "no");
-  for (const auto& a : t.std_ages) add_filter(doc, "age-group", a);
-  for (const auto& c : countries) add_filter(doc, "country", c);
-  add_filter(doc, "sponsor-class", t.lead_sponsor.agency_class);
-  add_filter(doc, "has-results", t.has_results ? "yes" : "no");
+  add_filter(doc, field("status"), t.overall_status);
+  for (const auto& p : t.phases) add_filter(doc, field("phase"), p);
+  add_filter(doc, field("type"), t.study_type);
+  add_filter(doc, field("sex"), t.sex);
+  if (t.healthy_volunteers) add_filter(doc, field("healthy"), *t.healthy_volunteers ? "yes" : "no");
+  for (const auto& a : t.std_ages) add_filter(doc, field("age-group"), a);
+  for (const auto& c : countries) add_filter(doc, field("country"), c);
+  add_filter(doc, field("sponsor-class"), t.lead_sponsor.agency_class);
+  add_filter(doc, field("has-results"), t.has_results ? "yes" : "no");
   for (const auto* list : {&t.condition_mesh, &t.intervention_mesh, &t.condition_mesh_ancestors,
                            &t.intervention_mesh_ancestors})
-    for (const auto& m : *list) add_filter(doc, "mesh-term", m);
+    for (const auto& m : *list) add_filter(doc, field("mesh-term"), m);
   for (const auto* list : {&t.condition_mesh_ids, &t.intervention_mesh_ids})
-    for (const auto& m : *list) add_filter(doc, "mesh-id", m);
+    for (const auto& m : *list) add_filter(doc, field("mesh-id"), m);
 
   // Values
   set_date(doc, kSlotStartDate, t.start_date);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzers/fields.hpp"
 #include "indexer/trial.hpp"
 
 namespace trialsearch {
@@ -33,7 +34,10 @@ class DocumentBuilder {
   BuiltDocument build(const Trial& trial);
 
  private:
-  void index_text(std::string_view field_name, std::string_view text, unsigned weight_override = 0);
+  void index_text(const FieldSpec& spec, std::string_view text, unsigned weight_override = 0);
+  void index_text(const PartSpec& p, std::string_view text) {
+    index_text(*p.field, text, p.weight);
+  }
   Xapian::TermGenerator generator_;
 };
 

@@ -19,7 +19,7 @@
 #include <fmt/format.h>
 #include <xapian.h>
 
-#include "indexer/errors.hpp"
+#include "base/errors.hpp"
 
 namespace trialsearch {
 namespace {

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "indexer/errors.hpp"
+#include "base/errors.hpp"
 
 namespace trialsearch {
 

@@ -22,10 +22,11 @@
 
 #include "analyzers/fields.hpp"
 #include "analyzers/lexicon.hpp"
+#include "base/db_metadata.hpp"
+#include "base/errors.hpp"
 #include "indexer/bounded_queue.hpp"
 #include "indexer/change_log.hpp"
 #include "indexer/document_builder.hpp"
-#include "indexer/errors.hpp"
 #include "indexer/generations.hpp"
 #include "indexer/json_writer.hpp"
 #include "indexer/shard_builder.hpp"
@@ -500,8 +501,6 @@ IndexSummary update_live(const std::vector<std::string>& sources,
   change.mode = "update";
   if (auto pending = pending_change(db, options.db_path)) change = std::move(*pending);
   const std::uint64_t earlier_added = change.added_count, earlier_replaced = change.replaced_count;
-  std::set<std::string> changed_ids;
-  std::vector<std::pair<std::string, std::vector<std::vector<std::string>>>> new_links;
   std::uint64_t since_commit = 0, records = 0, bytes_since_commit = 0;
   // The trials of this run: whether each was in the database before, with which content, and
   // the content it has now.
@@ -559,7 +558,6 @@ IndexSummary update_live(const std::vector<std::string>& sources,
       if (change.added.size() < kMaxLoggedIds) change.added.push_back(built.nct_id);
     }
     seen.hash = built.content_hash;
-    changed_ids.insert(built.nct_id);
     for (const auto& g : built.alias_groups) graph.link_group(g, built.nct_id);
     std::sort(built.spelling_words.begin(), built.spelling_words.end());
     built.spelling_words.erase(

@@ -98,16 +98,6 @@ std::string rollback_generation(const std::string& db, const std::string& to, do
 /// The summary as one JSON object (the `index --json` output).
 std::string summary_to_json(const IndexSummary& summary);
 
-// Database metadata keys.
-inline constexpr std::string_view kMetaSchema = "trialsearch:schema";
-inline constexpr std::string_view kMetaBuilt = "trialsearch:built";
-inline constexpr std::string_view kMetaSources = "trialsearch:sources";
-inline constexpr std::string_view kMetaAliases = "trialsearch:aliases";
-inline constexpr std::string_view kMetaLastRun = "trialsearch:last-run";
-/// The change entry of an upsert that has committed documents and not finished (killed or
-/// failed): merged into the next upsert's entry, listed by `changes` until then.
-inline constexpr std::string_view kMetaPendingChange = "trialsearch:pending-change";
-
 /// The change entry kMetaPendingChange holds, unless it is absent or already in the change log
 /// (the run was logged and killed before clearing it).
 std::optional<ChangeEntry> pending_change(const Xapian::Database& db, const std::string& db_dir);

@@ -6,36 +6,14 @@
 
 #include <fmt/format.h>
 
+#include "base/strings.hpp"
+
 namespace trialsearch {
 
 std::string describe(const Origin& origin) {
   std::string out = origin.file;
   if (!origin.entry.empty()) out += ":" + origin.entry;
   if (origin.line != 0) out += fmt::format(":line {}", origin.line);
-  return out;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-    text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-    text.remove_suffix(1);
-  return text;
-}
-
-std::string collapse_space(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  bool space = false;
-  for (char c : trim(text)) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      space = true;
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
   return out;
 }
 

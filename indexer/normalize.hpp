@@ -66,15 +66,9 @@ std::vector<std::string> derive_std_ages(const AgeLimit& minimum, const AgeLimit
 /// "All"/"Both" -> ALL, "Female" -> FEMALE, "Male" -> MALE.
 std::string normalize_sex(std::string_view text);
 
-/// Trims ASCII white space at both ends.
-std::string_view trim(std::string_view text);
-
 /// What a user typed or piped in, fit for a one-line message: control characters and bytes
 /// that are not UTF-8 text become '?', and more than `max_bytes` is cut with "... (N bytes)".
 std::string shown_input(std::string_view text, std::size_t max_bytes = 64);
-
-/// Collapses every run of white space into one space and trims.
-std::string collapse_space(std::string_view text);
 
 /// True for "NCT" + 8 digits (case-insensitive).
 bool is_nct_id(std::string_view text);

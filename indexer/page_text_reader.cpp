@@ -1,8 +1,7 @@
 // Reads trial pages saved as text. The page is first cut into blocks at the section headings
-// it recognises (a table of headings and their synonyms, across the sites we know), with
-// labelled single values ("Recruitment Status" / "RECRUITING", "Start date June 1, 2024")
-// taken aside; each block is then read by a handler for its kind, and unlabelled values are
-// recognised by their shape (status words, PHASEn, dates, "NNN participants", "16 Years").
+// it recognises (page_text_split, with the table of page_text_headings); each block is then
+// read here by a handler for its kind (pass 2), and unlabelled values are recognised by their
+// shape (page_text_values).
 
 #include <algorithm>
 #include <array>
@@ -13,271 +12,15 @@
 #include <string_view>
 #include <vector>
 
+#include "base/strings.hpp"
 #include "indexer/format_readers.hpp"
 #include "indexer/normalize.hpp"
+#include "indexer/page_text.hpp"
 
 namespace trialsearch {
 namespace {
 
-// ---------------------------------------------------------------------------------------------
-// What a heading or label introduces.
-
-enum class Field {
-  // Sections: blocks of lines.
-  Preamble,          // before the first heading: title, breadcrumbs, logos
-  Facts,             // "Basic Information": bare values recognised by shape
-  EligibilityFacts,  // "Recruitment & Eligibility": shaped values, otherwise criteria text
-  Ignored,           // contacts, investigators, design details, outcome tables...
-  About,             // "About <organisation>": its name spells the sponsor
-  BriefSummary,
-  DetailedDescription,
-  Conditions,
-  Keywords,
-  Interventions,
-  OtherNames,
-  ArmGroups,
-  Eligibility,
-  Sponsors,
-  Collaborators,
-  Locations,
-  OtherIds,
-  Related,
-  // Labels: one value each, on the next line or after the label on the same line.
-  NctId,
-  Title,
-  OfficialTitle,
-  Status,
-  Phase,
-  StudyType,
-  Enrollment,
-  StartDate,
-  PrimaryCompletionDate,
-  CompletionDate,
-  FirstPosted,
-  LastUpdate,
-  MinimumAge,
-  MaximumAge,
-  Sex,
-  HealthyVolunteers,
-  LeadSponsor,
-  OrgStudyId,
-  LaunchedBy,  // ClinConnect: "Launched by SPONSOR · Oct 14, 2022"
-};
-
-constexpr bool is_label(Field f) { return f >= Field::NctId; }
-
-// How a label's value must look for the label to be believed.
-enum class Shape { Text, NctId, Status, Phase, StudyType, Count, Date, Age, Sex, YesNo };
-
-struct Heading {
-  std::string_view text;  // lower case, without a trailing colon
-  Field field;
-};
-
-// Every heading and label we recognise, with the synonyms the sites use.
-constexpr std::array kHeadings{
-    Heading{"basic information", Field::Facts},
-    Heading{"trial information", Field::Facts},
-    Heading{"study & design", Field::Facts},
-    Heading{"study details", Field::Facts},
-    Heading{"study overview", Field::Facts},
-    Heading{"key information", Field::Facts},
-    Heading{"recruitment & eligibility", Field::EligibilityFacts},
-    Heading{"recruitment and eligibility", Field::EligibilityFacts},
-    Heading{"study results", Field::Ignored},
-    Heading{"study design", Field::Ignored},
-    Heading{"design details", Field::Ignored},
-    Heading{"responsible party", Field::Ignored},
-    Heading{"principal investigators", Field::Ignored},
-    Heading{"investigators", Field::Ignored},
-    Heading{"countries", Field::Ignored},
-    Heading{"central contacts", Field::Ignored},
-    Heading{"facility contacts", Field::Ignored},
-    Heading{"contacts", Field::Ignored},
-    Heading{"contact information", Field::Ignored},
-    Heading{"related links", Field::Ignored},
-    Heading{"links", Field::Ignored},
-    Heading{"references", Field::Ignored},
-    Heading{"publications", Field::Ignored},
-    Heading{"timeline", Field::Ignored},
-    Heading{"patients applied", Field::Ignored},
-    Heading{"first submit", Field::Ignored},
-    Heading{"trial launched", Field::Ignored},
-    Heading{"trial updated", Field::Ignored},
-    Heading{"arm && interventions", Field::Ignored},
-    Heading{"primary outcome measures", Field::Ignored},
-    Heading{"secondary outcome measures", Field::Ignored},
-    Heading{"other outcome measures", Field::Ignored},
-    Heading{"outcome measures", Field::Ignored},
-    Heading{"brief summary", Field::BriefSummary},
-    Heading{"clinical trial summary", Field::BriefSummary},
-    Heading{"clinconnect summary", Field::BriefSummary},
-    Heading{"study summary", Field::BriefSummary},
-    Heading{"summary", Field::BriefSummary},
-    Heading{"detailed description", Field::DetailedDescription},
-    Heading{"clinical trial description", Field::DetailedDescription},
-    Heading{"study description", Field::DetailedDescription},
-    Heading{"description", Field::DetailedDescription},
-    Heading{"conditions", Field::Conditions},
-    Heading{"condition", Field::Conditions},
-    Heading{"related conditions & mesh terms", Field::Conditions},
-    Heading{"conditions studied", Field::Conditions},
-    Heading{"keywords", Field::Keywords},
-    Heading{"keyword", Field::Keywords},
-    Heading{"interventions", Field::Interventions},
-    Heading{"intervention", Field::Interventions},
-    Heading{"interventions/treatments", Field::Interventions},
-    Heading{"other intervention names", Field::OtherNames},
-    Heading{"other names", Field::OtherNames},
-    Heading{"study groups", Field::ArmGroups},
-    Heading{"arm groups", Field::ArmGroups},
-    Heading{"study arms", Field::ArmGroups},
-    Heading{"arms", Field::ArmGroups},
-    Heading{"eligibility criteria", Field::Eligibility},
-    Heading{"eligibility", Field::Eligibility},
-    Heading{"sponsors", Field::Sponsors},
-    Heading{"sponsor", Field::Sponsors},
-    Heading{"sponsors and collaborators", Field::Sponsors},
-    Heading{"collaborators", Field::Collaborators},
-    Heading{"collaborator", Field::Collaborators},
-    Heading{"locations", Field::Locations},
-    Heading{"study locations", Field::Locations},
-    Heading{"trial locations", Field::Locations},
-    Heading{"sites", Field::Locations},
-    Heading{"other identifiers", Field::OtherIds},
-    Heading{"other study id numbers", Field::OtherIds},
-    Heading{"secondary ids", Field::OtherIds},
-    Heading{"more related trials", Field::Related},
-    Heading{"related trials", Field::Related},
-    Heading{"see also", Field::Related},
-    Heading{"similar trials", Field::Related},
-    Heading{"similar studies", Field::Related},
-    Heading{"nct id", Field::NctId},
-    Heading{"nct number", Field::NctId},
-    Heading{"nct no", Field::NctId},
-    Heading{"registration number", Field::NctId},
-    Heading{"clinicaltrials.gov id", Field::NctId},
-    Heading{"brief title", Field::Title},
-    Heading{"study title", Field::Title},
-    Heading{"title", Field::Title},
-    Heading{"official title", Field::OfficialTitle},
-    Heading{"recruitment status", Field::Status},
-    Heading{"overall status", Field::Status},
-    Heading{"trial status", Field::Status},
-    Heading{"study status", Field::Status},
-    Heading{"status", Field::Status},
-    Heading{"clinical phase", Field::Phase},
-    Heading{"study phase", Field::Phase},
-    Heading{"trial phase", Field::Phase},
-    Heading{"phases", Field::Phase},
-    Heading{"phase", Field::Phase},
-    Heading{"study classification", Field::StudyType},
-    Heading{"study type", Field::StudyType},
-    Heading{"total enrollment", Field::Enrollment},
-    Heading{"target recruitment", Field::Enrollment},
-    Heading{"target enrollment", Field::Enrollment},
-    Heading{"estimated enrollment", Field::Enrollment},
-    Heading{"actual enrollment", Field::Enrollment},
-    Heading{"enrollment", Field::Enrollment},
-    Heading{"number of participants", Field::Enrollment},
-    Heading{"study start date", Field::StartDate},
-    Heading{"study start", Field::StartDate},
-    Heading{"start date", Field::StartDate},
-    Heading{"primary completion date", Field::PrimaryCompletionDate},
-    Heading{"primary completion", Field::PrimaryCompletionDate},
-    Heading{"study completion date", Field::CompletionDate},
-    Heading{"study completion", Field::CompletionDate},
-    Heading{"completion date", Field::CompletionDate},
-    Heading{"estimated completion", Field::CompletionDate},
-    Heading{"first posted", Field::FirstPosted},
-    Heading{"last updated", Field::LastUpdate},
-    Heading{"last update posted", Field::LastUpdate},
-    Heading{"minimum eligible age", Field::MinimumAge},
-    Heading{"minimum age", Field::MinimumAge},
-    Heading{"maximum eligible age", Field::MaximumAge},
-    Heading{"maximum age", Field::MaximumAge},
-    Heading{"eligible sex", Field::Sex},
-    Heading{"sexes eligible", Field::Sex},
-    Heading{"sex", Field::Sex},
-    Heading{"gender", Field::Sex},
-    Heading{"accepts healthy volunteers", Field::HealthyVolunteers},
-    Heading{"healthy volunteers", Field::HealthyVolunteers},
-    Heading{"lead sponsor", Field::LeadSponsor},
-    Heading{"source", Field::LeadSponsor},
-    Heading{"org study id", Field::OrgStudyId},
-    Heading{"organization study id", Field::OrgStudyId},
-    Heading{"launched by", Field::LaunchedBy},
-};
-
-Shape shape_of(Field f) {
-  switch (f) {
-    case Field::NctId:
-      return Shape::NctId;
-    case Field::Status:
-      return Shape::Status;
-    case Field::Phase:
-      return Shape::Phase;
-    case Field::StudyType:
-      return Shape::StudyType;
-    case Field::Enrollment:
-      return Shape::Count;
-    case Field::StartDate:
-    case Field::PrimaryCompletionDate:
-    case Field::CompletionDate:
-    case Field::FirstPosted:
-    case Field::LastUpdate:
-      return Shape::Date;
-    case Field::MinimumAge:
-    case Field::MaximumAge:
-      return Shape::Age;
-    case Field::Sex:
-      return Shape::Sex;
-    case Field::HealthyVolunteers:
-      return Shape::YesNo;
-    default:
-      return Shape::Text;
-  }
-}
-
-// Sections whose lines are running text: a label found inside them must have a strictly
-// shaped value ("Status: Recruiting"), never free text ("Source ...").
-bool is_narrative(Field f) { return f == Field::BriefSummary || f == Field::DetailedDescription; }
-
-// Sections where "Label value" lines on one line are looked for at all.
-bool takes_inline_labels(Field f) {
-  switch (f) {
-    case Field::Preamble:
-    case Field::Facts:
-    case Field::EligibilityFacts:
-    case Field::Ignored:
-    case Field::Conditions:
-    case Field::BriefSummary:
-    case Field::DetailedDescription:
-      return true;
-    default:
-      return false;
-  }
-}
-
-// The first line of a section on the labelled-fields site is a sentence describing the
-// section ("Review the sponsor-provided synopsis..."): not trial content.
-constexpr std::array<std::string_view, 17> kBoilerplateStarts{"review ",
-                                                              "get a ",
-                                                              "dive into ",
-                                                              "see the ",
-                                                              "explore ",
-                                                              "understand ",
-                                                              "learn about ",
-                                                              "check the ",
-                                                              "meet the ",
-                                                              "identify the ",
-                                                              "discover ",
-                                                              "find local ",
-                                                              "find ",
-                                                              "access external ",
-                                                              "reach out ",
-                                                              "additional clinical trials",
-                                                              "the study team has not published"};
+using namespace page_text;
 
 // Intervention types as pages spell them before a name: "Drug: IMC-002".
 constexpr std::array<std::string_view, 13> kInterventionTypes{"Dietary Supplement",
@@ -293,337 +36,6 @@ constexpr std::array<std::string_view, 13> kInterventionTypes{"Dietary Supplemen
                                                               "Other",
                                                               "Biologic",
                                                               "Vaccine"};
-
-constexpr std::size_t kMaxValueLength = 300;  // a label's value or a shaped line, never longer
-
-// ---------------------------------------------------------------------------------------------
-// Small text helpers.
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool is_alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
-
-bool starts_with_ci(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(s[i])) !=
-        std::tolower(static_cast<unsigned char>(prefix[i])))
-      return false;
-  return true;
-}
-
-bool equals_ci(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && starts_with_ci(a, b);
-}
-
-template <std::size_t N>
-bool contains(const std::array<std::string_view, N>& table, std::string_view s) {
-  return std::find(table.begin(), table.end(), s) != table.end();
-}
-
-// Where `needle` occurs in `haystack` as whole words, case-insensitively (both lower case).
-bool has_phrase(std::string_view haystack, std::string_view needle) {
-  if (needle.empty()) return false;
-  for (std::size_t pos = haystack.find(needle); pos != std::string_view::npos;
-       pos = haystack.find(needle, pos + 1)) {
-    bool left = pos == 0 || !is_alnum(haystack[pos - 1]);
-    std::size_t end = pos + needle.size();
-    bool right = end == haystack.size() || !is_alnum(haystack[end]);
-    if (left && right) return true;
-  }
-  return false;
-}
-
-// Every NCT id in a text, upper case, in order.
-std::vector<std::string> find_nct_ids(std::string_view text) {
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i + 11 <= text.size(); ++i) {
-    if (!is_nct_id(text.substr(i, 11))) continue;
-    if ((i > 0 && is_alnum(text[i - 1])) || (i + 11 < text.size() && is_alnum(text[i + 11])))
-      continue;
-    std::string id(text.substr(i, 11));
-    for (char& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    out.push_back(std::move(id));
-    i += 10;
-  }
-  return out;
-}
-
-void add_unique(std::vector<std::string>& list, std::string value) {
-  if (value.empty()) return;
-  for (const auto& v : list)
-    if (equals_ci(v, value)) return;
-  list.push_back(std::move(value));
-}
-
-// Saved pages keep Markdown escapes ("\- item", "\> 3 times"): drop the backslash.
-std::string unescape_markdown(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 1 < s.size() && std::ispunct(static_cast<unsigned char>(s[i + 1])))
-      continue;
-    out += s[i];
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Value shapes.
-
-std::optional<long> parse_count(std::string_view s) {
-  s = trim(s);
-  long n = 0;
-  std::size_t digits = 0, i = 0;
-  for (; i < s.size(); ++i) {
-    char c = s[i];
-    if (c >= '0' && c <= '9') {
-      if (++digits > 9) return std::nullopt;
-      n = n * 10 + (c - '0');
-    } else if (c != ',' || digits == 0) {
-      break;
-    }
-  }
-  if (digits == 0) return std::nullopt;
-  std::string rest = lower(trim(s.substr(i)));
-  if (rest.empty() || rest == "participants" || rest == "patients" || rest == "subjects" ||
-      rest == "participants (estimated)" || rest == "participants (actual)" ||
-      rest == "(estimated)" || rest == "(actual)")
-    return n;
-  return std::nullopt;
-}
-
-std::string status_of(std::string_view s) {
-  if (s.size() > 60) return {};
-  std::string st = normalize_status(s);
-  return contains(kOverallStatuses, st) ? st : std::string{};
-}
-
-std::string study_type_of(std::string_view s) {
-  if (s.size() > 60) return {};
-  std::string t = normalize_enum(s);
-  for (auto type : kStudyTypes)
-    if (t.starts_with(type)) return std::string(type);
-  return {};
-}
-
-// Strict: the whole value is a phase ("PHASE1/PHASE2", "Phase 4", "N/A").
-std::vector<std::string> phases_of(std::string_view s) {
-  s = trim(s);
-  if (s.size() > 40) return {};
-  if (!starts_with_ci(s, "phase") && !starts_with_ci(s, "early phase") && !equals_ci(s, "N/A") &&
-      !equals_ci(s, "NA") && !equals_ci(s, "not applicable"))
-    return {};
-  return normalize_phases(s);
-}
-
-bool is_age(std::string_view s) {
-  s = trim(s);
-  if (s.size() > 30 || s.empty() || !std::isdigit(static_cast<unsigned char>(s.front())))
-    return false;
-  std::string l = lower(s);
-  for (std::string_view unit : {"year", "month", "week", "day", "hour"})
-    if (l.find(unit) != std::string::npos) return parse_age(s).days.has_value();
-  return false;
-}
-
-std::string sex_of(std::string_view s) {
-  if (s.size() > 20) return {};
-  std::string sex = normalize_sex(s);
-  return sex == "ALL" || sex == "FEMALE" || sex == "MALE" ? sex : std::string{};
-}
-
-std::optional<bool> yes_no_of(std::string_view s) {
-  s = trim(s);
-  if (equals_ci(s, "yes") || equals_ci(s, "accepts healthy volunteers")) return true;
-  if (equals_ci(s, "no")) return false;
-  return std::nullopt;
-}
-
-bool fits(Shape shape, std::string_view v) {
-  if (v.empty() || v.size() > kMaxValueLength) return false;
-  switch (shape) {
-    case Shape::Text:
-      return true;
-    case Shape::NctId:
-      return is_nct_id(trim(v));
-    case Shape::Status:
-      return !status_of(v).empty();
-    case Shape::Phase:
-      return !normalize_phases(v).empty();
-    case Shape::StudyType:
-      return !study_type_of(v).empty();
-    case Shape::Count:
-      return parse_count(v).has_value();
-    case Shape::Date:
-      return !normalize_date(v).empty();
-    case Shape::Age:
-      return is_age(v) || equals_ci(trim(v), "N/A");
-    case Shape::Sex:
-      return !sex_of(v).empty();
-    case Shape::YesNo:
-      return yes_no_of(v).has_value();
-  }
-  return false;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Pass 1: lines into blocks and labelled values.
-
-struct Line {
-  std::string text;     // without its bullet
-  bool bullet = false;  // the page showed it as a list item
-};
-
-struct Block {
-  Field kind = Field::Preamble;
-  std::string heading;  // as written, for "About <name>"
-  std::vector<Line> lines;
-};
-
-struct LabelledValue {
-  Field field;
-  std::string value;
-};
-
-struct Page {
-  std::vector<Block> blocks;
-  std::vector<LabelledValue> values;
-};
-
-Line make_line(std::string_view raw) {
-  Line line;
-  std::string text = unescape_markdown(trim(raw));
-  std::string_view t = text;
-  for (std::string_view bullet : {"\xE2\x80\xA2", "- ", "* ", "\xE2\x80\x93 ", "\xC2\xB7 "}) {
-    if (t.starts_with(bullet)) {
-      t.remove_prefix(bullet.size());
-      line.bullet = true;
-      break;
-    }
-  }
-  line.text = std::string(trim(t));
-  return line;
-}
-
-std::optional<Field> match_heading(std::string_view text) {
-  if (text.size() > 60) return std::nullopt;
-  std::string key = lower(collapse_space(text));
-  while (!key.empty() && (key.back() == ':' || key.back() == ' ')) key.pop_back();
-  for (const auto& h : kHeadings)
-    if (key == h.text) return h.field;
-  return std::nullopt;
-}
-
-// "About Renji Hospital": a short title-cased line naming an organisation.
-bool is_about_heading(std::string_view text) {
-  if (!text.starts_with("About ") || text.size() > 80) return false;
-  std::string_view rest = trim(text.substr(6));
-  if (rest.empty()) return false;
-  std::size_t words = 0;
-  bool word_start = true;
-  for (char c : rest) {
-    if (c == ' ') {
-      word_start = true;
-      continue;
-    }
-    if (word_start) {
-      if (!std::isupper(static_cast<unsigned char>(c))) return false;
-      ++words;
-    }
-    word_start = false;
-  }
-  return words <= 8 && std::string_view(".:!?,").find(rest.back()) == std::string_view::npos;
-}
-
-// "Label value" or "Label: value" on one line, believed only when the value has the label's
-// shape (free-text labels only where running text cannot be: see takes_inline_labels).
-std::optional<LabelledValue> match_inline_label(std::string_view text, Field block) {
-  if (text.size() > kMaxValueLength + 40) return std::nullopt;
-  const Heading* best = nullptr;
-  for (const auto& h : kHeadings) {
-    if (!is_label(h.field) || !starts_with_ci(text, h.text)) continue;
-    if (text.size() == h.text.size()) continue;
-    char next = text[h.text.size()];
-    if (next != ' ' && next != ':') continue;
-    if (!best || h.text.size() > best->text.size()) best = &h;
-  }
-  if (!best) return std::nullopt;
-  Shape shape = shape_of(best->field);
-  if (shape == Shape::Text && is_narrative(block)) return std::nullopt;
-  std::string_view value = text.substr(best->text.size());
-  while (!value.empty() && (value.front() == ':' || value.front() == ' ')) value.remove_prefix(1);
-  value = trim(value);
-  if (!fits(shape, value)) return std::nullopt;
-  return LabelledValue{best->field, std::string(value)};
-}
-
-Page split_page(std::string_view content) {
-  Page page;
-  page.blocks.emplace_back();
-  // A label seen on its own line, waiting for its value on the next one. (A flag and a plain
-  // value rather than std::optional: GCC 12 -O3 warns falsely about the optional's payload.)
-  bool label_pending = false;
-  Field pending_label = Field::Ignored;
-  while (!content.empty()) {
-    auto nl = content.find('\n');
-    std::string_view raw = content.substr(0, nl);
-    content = nl == std::string_view::npos ? std::string_view{} : content.substr(nl + 1);
-    Line line = make_line(raw);
-    if (line.text.empty()) continue;
-    Block& current = page.blocks.back();
-
-    if (auto field = match_heading(line.text)) {
-      label_pending = false;
-      if (is_label(*field)) {
-        label_pending = true;
-        pending_label = *field;
-      } else {
-        page.blocks.push_back(Block{*field, line.text, {}});
-      }
-      continue;
-    }
-    if (label_pending) {
-      Field f = pending_label;
-      label_pending = false;
-      if (line.text.size() <= kMaxValueLength) {
-        if (fits(shape_of(f), line.text)) page.values.push_back({f, line.text});
-        continue;  // the label's value, even when unreadable ("Not reported")
-      }
-    }
-    if (is_about_heading(line.text)) {
-      page.blocks.push_back(Block{Field::About, line.text, {}});
-      continue;
-    }
-    if (takes_inline_labels(current.kind)) {
-      if (auto labelled = match_inline_label(line.text, current.kind)) {
-        page.values.push_back(std::move(*labelled));
-        // Bare lines after a run of labels are facts (contacts, phones), not the section's.
-        if (current.kind != Field::Facts && current.kind != Field::EligibilityFacts &&
-            current.kind != Field::Ignored)
-          page.blocks.push_back(Block{Field::Facts, {}, {}});
-        continue;
-      }
-    }
-    current.lines.push_back(std::move(line));
-  }
-  // Drop the describing sentence that opens each section on the labelled-fields site.
-  for (auto& block : page.blocks) {
-    if (block.kind == Field::Preamble || block.lines.empty()) continue;
-    std::string first = lower(block.lines.front().text);
-    for (auto start : kBoilerplateStarts) {
-      if (first.starts_with(start) && first.back() == '.') {
-        block.lines.erase(block.lines.begin());
-        break;
-      }
-    }
-  }
-  return page;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Pass 2: blocks into the Trial.
@@ -651,10 +63,10 @@ struct Reader {
         break;
       }
       case Field::Title:
-        set_once(trial.brief_title, collapse_space(v));
+        set_once(trial.brief_title, collapse_whitespace(v));
         break;
       case Field::OfficialTitle:
-        set_once(trial.official_title, collapse_space(v));
+        set_once(trial.official_title, collapse_whitespace(v));
         break;
       case Field::Status:
         set_once(trial.overall_status, status_of(v));
@@ -667,8 +79,9 @@ struct Reader {
         break;
       case Field::Enrollment:
         if (!trial.enrollment) trial.enrollment = parse_count(v);
-        if (lower(v).find("estimated") != std::string::npos) trial.enrollment_type = "ESTIMATED";
-        if (lower(v).find("actual") != std::string::npos) trial.enrollment_type = "ACTUAL";
+        if (ascii_lower(v).find("estimated") != std::string::npos)
+          trial.enrollment_type = "ESTIMATED";
+        if (ascii_lower(v).find("actual") != std::string::npos) trial.enrollment_type = "ACTUAL";
         break;
       case Field::StartDate:
         set_once(trial.start_date, normalize_date(v));
@@ -698,10 +111,10 @@ struct Reader {
         if (!trial.healthy_volunteers) trial.healthy_volunteers = yes_no_of(v);
         break;
       case Field::LeadSponsor:
-        set_once(trial.lead_sponsor.name, collapse_space(v));
+        set_once(trial.lead_sponsor.name, collapse_whitespace(v));
         break;
       case Field::OrgStudyId:
-        set_once(trial.org_study_id, collapse_space(v));
+        set_once(trial.org_study_id, collapse_whitespace(v));
         break;
       case Field::LaunchedBy:
         launched_by(v);
@@ -721,7 +134,7 @@ struct Reader {
         break;
       }
     }
-    set_once(trial.lead_sponsor.name, collapse_space(name));
+    set_once(trial.lead_sponsor.name, collapse_whitespace(name));
     set_once(trial.first_posted, normalize_date(date));
   }
 
@@ -740,7 +153,7 @@ struct Reader {
       set_once(trial.study_type, std::move(t));
       return true;
     }
-    if (lower(v).find("participants") != std::string::npos) {
+    if (ascii_lower(v).find("participants") != std::string::npos) {
       if (auto n = parse_count(v)) {
         if (!trial.enrollment) trial.enrollment = n;
         return true;
@@ -771,7 +184,7 @@ struct Reader {
   }
 
   void criteria(const Line& line) {
-    std::string l = lower(line.text);
+    std::string l = ascii_lower(line.text);
     bool subheading = l.starts_with("inclusion criteria") || l.starts_with("exclusion criteria");
     criteria_lines.push_back((line.bullet && !subheading ? "* " : "") + line.text);
   }
@@ -793,7 +206,7 @@ struct Reader {
         break;
       }
       case Field::About:
-        about_names.emplace_back(trim(std::string_view(b.heading).substr(6)));
+        about_names.emplace_back(trim(std::string_view(b.heading).substr(kAboutPrefix.size())));
         break;
       case Field::BriefSummary:
         append_text(trial.brief_summary, b.lines);
@@ -802,10 +215,10 @@ struct Reader {
         append_text(trial.detailed_description, b.lines);
         break;
       case Field::Conditions:
-        for (const auto& l : b.lines) add_unique(trial.conditions, collapse_space(l.text));
+        for (const auto& l : b.lines) add_unique(trial.conditions, collapse_whitespace(l.text));
         break;
       case Field::Keywords:
-        for (const auto& l : b.lines) add_unique(trial.keywords, collapse_space(l.text));
+        for (const auto& l : b.lines) add_unique(trial.keywords, collapse_whitespace(l.text));
         break;
       case Field::OtherNames:
         for (const auto& l : b.lines) add_names(other_names, l.text);
@@ -843,14 +256,14 @@ struct Reader {
       auto ids = find_nct_ids(l.text);
       for (auto& id : ids) add_unique(preamble_ids, std::move(id));
       if (!ids.empty() || !trial.brief_title.empty()) continue;
-      std::string low = lower(l.text);
+      std::string low = ascii_lower(l.text);
       bool logo = low.find("logo") != std::string::npos;
       bool crumbs = low.find(" / ") != std::string::npos || low.find(" > ") != std::string::npos;
       bool letters = std::any_of(l.text.begin(), l.text.end(), [](char c) {
         return std::isalpha(static_cast<unsigned char>(c));
       });
       if (!logo && !crumbs && letters && l.text.size() >= 5 && l.text.size() <= 500)
-        trial.brief_title = collapse_space(l.text);
+        trial.brief_title = collapse_whitespace(l.text);
     }
   }
 
@@ -882,10 +295,10 @@ struct Reader {
       std::string cls = normalize_enum(l.text);
       if (!entries.empty() && contains(kAgencyClasses, cls)) {
         entries.back().sponsor.agency_class = cls;
-      } else if (starts_with_ci(l.text, "sponsor role")) {
-        if (!entries.empty()) entries.back().role = lower(trim(l.text.substr(12)));
+      } else if (auto role = after_label(l.text, "sponsor role")) {
+        if (!entries.empty()) entries.back().role = ascii_lower(trim(*role));
       } else if (l.text.size() <= kMaxValueLength) {
-        entries.push_back({Sponsor{collapse_space(l.text), {}}, {}});
+        entries.push_back({Sponsor{collapse_whitespace(l.text), {}}, {}});
       }
     }
     bool roles =
@@ -895,7 +308,7 @@ struct Reader {
                   (roles ? e.role.starts_with("lead") : trial.lead_sponsor.name.empty());
       if (lead && trial.lead_sponsor.name.empty()) {
         trial.lead_sponsor = std::move(e.sponsor);
-      } else if (lead && equals_ci(trial.lead_sponsor.name, e.sponsor.name)) {
+      } else if (lead && equal_ignoring_case(trial.lead_sponsor.name, e.sponsor.name)) {
         set_once(trial.lead_sponsor.agency_class, e.sponsor.agency_class);
       } else {
         trial.collaborators.push_back(std::move(e.sponsor));
@@ -910,10 +323,9 @@ struct Reader {
       std::string_view t = l.text;
       bool status_label = false;
       for (std::string_view label : {"site status", "recruitment status", "status"}) {
-        if (starts_with_ci(t, label)) {
+        if (auto rest = after_label(t, label)) {
           status_label = true;
-          t.remove_prefix(label.size());
-          while (!t.empty() && (t.front() == ':' || t.front() == ' ')) t.remove_prefix(1);
+          t = without_separator(*rest);
           break;
         }
       }
@@ -925,11 +337,11 @@ struct Reader {
         continue;
       }
       if (facility.empty()) {
-        facility = collapse_space(t);
+        facility = collapse_whitespace(t);
         continue;
       }
       if (t.find(',') == std::string_view::npos) {
-        facility = collapse_space(t);  // the previous line had no address: not a site
+        facility = collapse_whitespace(t);  // the previous line had no address: not a site
         continue;
       }
       Site site;
@@ -965,13 +377,13 @@ struct Reader {
       id.clear();
     };
     for (const auto& l : lines) {
-      if (starts_with_ci(l.text, "identifier type")) continue;
-      if (starts_with_ci(l.text, "identifier source")) {
-        flush(lower(l.text).find("org_study_id") != std::string::npos);
+      if (starts_with_ignoring_case(l.text, "identifier type")) continue;
+      if (starts_with_ignoring_case(l.text, "identifier source")) {
+        flush(ascii_lower(l.text).find("org_study_id") != std::string::npos);
         continue;
       }
       flush(false);
-      if (l.text.size() <= 100) id = collapse_space(l.text);
+      if (l.text.size() <= 100) id = collapse_whitespace(l.text);
     }
     flush(false);
   }
@@ -1006,7 +418,7 @@ struct Reader {
       Intervention iv;
       iv.type = normalize_enum(marks[i].type);
       if (iv.type == "BIOLOGIC" || iv.type == "VACCINE") iv.type = "BIOLOGICAL";
-      iv.name = collapse_space(text.substr(start, end - start));
+      iv.name = collapse_whitespace(text.substr(start, end - start));
       if (!iv.name.empty()) out.push_back(std::move(iv));
     }
     return out;
@@ -1018,19 +430,19 @@ struct Reader {
     bool typed = false, marked = false;
     for (const auto& l : lines) {
       typed = typed || !typed_interventions(l.text).empty();
-      marked = marked || starts_with_ci(l.text, "intervention type");
+      marked = marked || starts_with_ignoring_case(l.text, "intervention type");
     }
     std::size_t first = trial.interventions.size();
     bool closed = true;
     for (const auto& l : lines) {
       auto& ivs = trial.interventions;
-      if (starts_with_ci(l.text, "intervention type")) {
-        if (ivs.size() > first && ivs.back().type.empty())
-          ivs.back().type = normalize_enum(l.text.substr(17));
+      if (auto type = after_label(l.text, "intervention type")) {
+        if (ivs.size() > first && ivs.back().type.empty()) ivs.back().type = normalize_enum(*type);
         closed = true;
         continue;
       }
-      if (starts_with_ci(l.text, "other names:") || starts_with_ci(l.text, "other name:")) {
+      if (starts_with_ignoring_case(l.text, "other names:") ||
+          starts_with_ignoring_case(l.text, "other name:")) {
         if (ivs.size() > first)
           add_names(ivs.back().other_names, l.text.substr(l.text.find(':') + 1));
         continue;
@@ -1044,7 +456,7 @@ struct Reader {
           ivs.size() == first || closed || (!typed && !marked && !ivs.back().description.empty());
       if (starts_new) {
         Intervention iv;
-        iv.name = collapse_space(l.text);
+        iv.name = collapse_whitespace(l.text);
         ivs.push_back(std::move(iv));
         closed = false;
       } else {
@@ -1057,7 +469,7 @@ struct Reader {
 
   Intervention* find_intervention(std::string_view name) {
     for (auto& iv : trial.interventions)
-      if (equals_ci(iv.name, name)) return &iv;
+      if (equal_ignoring_case(iv.name, name)) return &iv;
     return nullptr;
   }
 
@@ -1072,12 +484,12 @@ struct Reader {
     for (std::size_t i = 0; i < lines.size(); ++i) {
       const std::string& t = lines[i].text;
       const std::string* next = i + 1 < lines.size() ? &lines[i + 1].text : nullptr;
-      if (starts_with_ci(t, "group type")) {
-        if (arm) arm->type = normalize_enum(t.substr(10));
+      if (auto type = after_label(t, "group type")) {
+        if (arm) arm->type = normalize_enum(*type);
         continue;
       }
-      if (starts_with_ci(t, "intervention type")) {
-        std::string type = normalize_enum(t.substr(17));
+      if (auto type_label = after_label(t, "intervention type")) {
+        std::string type = normalize_enum(*type_label);
         if (Intervention* iv = find_intervention(pending_type_for)) {
           if (iv->type.empty()) iv->type = type;
         } else if (!had_interventions && !pending_type_for.empty()) {
@@ -1089,17 +501,18 @@ struct Reader {
         skip_description = true;
         continue;
       }
-      if (next && starts_with_ci(*next, "group type")) {
+      if (next && starts_with_ignoring_case(*next, "group type")) {
         arm = &trial.arm_groups.emplace_back();
-        arm->label = collapse_space(t);
+        arm->label = collapse_whitespace(t);
         skip_description = false;
         continue;
       }
-      bool reference = (next && starts_with_ci(*next, "intervention type")) || find_intervention(t);
+      bool reference =
+          (next && starts_with_ignoring_case(*next, "intervention type")) || find_intervention(t);
       if (reference) {
         if (!arm) arm = &trial.arm_groups.emplace_back();
-        arm->interventions.push_back(collapse_space(t));
-        pending_type_for = collapse_space(t);
+        arm->interventions.push_back(collapse_whitespace(t));
+        pending_type_for = collapse_whitespace(t);
         skip_description = true;
         continue;
       }
@@ -1109,9 +522,9 @@ struct Reader {
       }
       if (!arm || !arm->interventions.empty()) {
         arm = &trial.arm_groups.emplace_back();
-        arm->label = collapse_space(t);
+        arm->label = collapse_whitespace(t);
       } else if (arm->label.empty()) {
-        arm->label = collapse_space(t);
+        arm->label = collapse_whitespace(t);
       } else {
         if (!arm->description.empty()) arm->description += "\n";
         arm->description += t;
@@ -1127,17 +540,17 @@ struct Reader {
     for (auto& n : other_names)
       if (!find_intervention(n)) names.push_back(n);
     if (names.empty() || ivs.empty()) return;
-    std::string title = lower(trial.brief_title + "\n" + trial.official_title);
+    std::string title = ascii_lower(trial.brief_title + "\n" + trial.official_title);
     bool typed_arms = std::any_of(trial.arm_groups.begin(), trial.arm_groups.end(),
                                   [](const ArmGroup& a) { return !a.type.empty(); });
     std::vector<std::size_t> in_title, in_arm;
     for (std::size_t i = 0; i < ivs.size(); ++i) {
-      std::string name = lower(ivs[i].name);
+      std::string name = ascii_lower(ivs[i].name);
       if (name.size() < 3) continue;
       if (has_phrase(title, name)) in_title.push_back(i);
       for (const auto& arm : trial.arm_groups) {
         if (typed_arms && arm.type != "EXPERIMENTAL") continue;
-        if (has_phrase(lower(arm.label), name)) {
+        if (has_phrase(ascii_lower(arm.label), name)) {
           in_arm.push_back(i);
           break;
         }
@@ -1170,9 +583,9 @@ struct Reader {
   // text, when there is such a split; otherwise keep the line.
   void split_conditions() {
     std::string reference =
-        lower(trial.brief_title + "\n" + trial.official_title + "\n" + trial.brief_summary + "\n" +
-              trial.detailed_description + "\n" + trial.eligibility_criteria);
-    for (const auto& k : trial.keywords) reference += "\n" + lower(k);
+        ascii_lower(trial.brief_title + "\n" + trial.official_title + "\n" + trial.brief_summary +
+                    "\n" + trial.detailed_description + "\n" + trial.eligibility_criteria);
+    for (const auto& k : trial.keywords) reference += "\n" + ascii_lower(k);
     std::vector<std::string> out;
     for (const auto& condition : trial.conditions) {
       auto parts = split_condition(condition, reference);
@@ -1191,7 +604,7 @@ struct Reader {
       rest.remove_prefix(sp + 1);
     }
     constexpr std::size_t kMaxWords = 24;
-    if (words.size() < 4 || words.size() > kMaxWords || has_phrase(reference, lower(line)))
+    if (words.size() < 4 || words.size() > kMaxWords || has_phrase(reference, ascii_lower(line)))
       return {line};
     auto phrase = [&](std::size_t from, std::size_t to) {
       std::string p;
@@ -1207,7 +620,7 @@ struct Reader {
         if (best[start] > n || end - start < 2) continue;  // single words are too weak a match
         if (best[start] + 1 >= best[end]) continue;
         if (!std::isupper(static_cast<unsigned char>(words[start].front()))) continue;
-        if (has_phrase(reference, lower(phrase(start, end)))) {
+        if (has_phrase(reference, ascii_lower(phrase(start, end)))) {
           best[end] = best[start] + 1;
           from[end] = start;
         }
@@ -1250,7 +663,7 @@ struct Reader {
       return std::islower(static_cast<unsigned char>(c));
     });
     for (const auto& about : about_names)
-      if (shouted && equals_ci(about, lead)) lead = about;
+      if (shouted && equal_ignoring_case(about, lead)) lead = about;
   }
 };
 

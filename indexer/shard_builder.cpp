@@ -13,9 +13,9 @@
 #include <fmt/format.h>
 
 #include "analyzers/fields.hpp"
+#include "base/errors.hpp"
 #include "indexer/bounded_queue.hpp"
 #include "indexer/document_builder.hpp"
-#include "indexer/errors.hpp"
 #include "indexer/generations.hpp"
 #include "indexer/index_writer.hpp"
 
@@ -50,7 +50,6 @@ class DispatchSink : public TrialSink {
 struct ShardOutput {
   std::uint64_t written = 0, duplicates = 0;
   std::vector<std::string> segments;  ///< databases written, in order
-  std::vector<std::string> ids;
   std::vector<std::pair<std::string, std::vector<std::vector<std::string>>>> alias_groups;
   std::exception_ptr error;
 };
@@ -104,7 +103,6 @@ void build_one_shard(BoundedQueue<Trial>& queue, const std::string& path,
       bool added = true;
       if (fresh) {
         ++out.written;
-        out.ids.push_back(built.nct_id);
         db.add_document(built.document);
       } else {
         // one trial in two inputs: the newest copy is kept, whatever the reading order
@@ -155,7 +153,6 @@ void build_one_shard(BoundedQueue<Trial>& queue, const std::string& path,
 ShardBuildResult build_shards(const std::function<void(TrialSink&)>& read,
                               const ShardBuildOptions& options,
                               const std::function<void(const Origin&, std::string_view)>& skipped) {
-  const auto start = std::chrono::steady_clock::now();
   unsigned n = options.shards ? options.shards : std::max(1u, std::thread::hardware_concurrency());
   fs::path work = fs::path(options.output).string() + ".shards";
   std::error_code ec;
@@ -226,12 +223,9 @@ ShardBuildResult build_shards(const std::function<void(TrialSink&)>& read,
   for (auto& o : outputs) {
     result.written += o.written;
     result.duplicates += o.duplicates;
-    result.nct_ids.insert(result.nct_ids.end(), o.ids.begin(), o.ids.end());
     for (const auto& [id, groups] : o.alias_groups)
       for (const auto& g : groups) result.aliases.link_group(g, id);
   }
-  std::sort(result.nct_ids.begin(), result.nct_ids.end());
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }
 

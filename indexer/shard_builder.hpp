@@ -25,12 +25,10 @@ struct ShardBuildOptions {
 };
 
 struct ShardBuildResult {
-  std::uint64_t read = 0;            ///< trials read
-  std::uint64_t written = 0;         ///< distinct trials in the output
-  std::uint64_t duplicates = 0;      ///< trials read again in the same run (the last one wins)
-  std::vector<std::string> nct_ids;  ///< ids written, for change logs
-  AliasGraph aliases;                ///< links harvested from the records (trial provenance)
-  double seconds = 0;
+  std::uint64_t read = 0;        ///< trials read
+  std::uint64_t written = 0;     ///< distinct trials in the output
+  std::uint64_t duplicates = 0;  ///< trials read again in the same run (the last one wins)
+  AliasGraph aliases;            ///< links harvested from the records (trial provenance)
 };
 
 /// Reads trials with `read` (which feeds the sink it is given, e.g. a call to read_sources),

@@ -10,14 +10,13 @@
 #include "analyzers/drug_codes.hpp"
 #include "analyzers/fields.hpp"
 #include "analyzers/text_fold.hpp"
-#include "indexer/index_writer.hpp"
+#include "base/db_metadata.hpp"
 
 namespace trialsearch {
 namespace {
 
-// Imported lexicons: a list of them, one line each, and each one's entries under its own key.
-constexpr std::string_view kMetaLexicons = "trialsearch:lexicons";
-constexpr std::string_view kMetaLexiconPrefix = "trialsearch:lexicon:";
+// Imported lexicons (kMetaLexicons): a list of them, one line each, and each one's entries under
+// its own key (kMetaLexiconPrefix + name).
 
 // Tabs and line breaks inside a field would break the line format: they become spaces.
 std::string field_text(std::string_view text) {
@@ -71,7 +70,7 @@ bool free_text_word(std::string_view key) {
 std::vector<std::string> free_text_terms(std::string_view word) {
   std::string term = stem_of(word);  // word terms are stems
   std::vector<std::string> terms{term};
-  for (auto name : kDefaultSearchFields) terms.push_back(make_term(field(name).prefix, term));
+  for (const FieldSpec* f : kDefaultSearchFields) terms.push_back(make_term(f->prefix, term));
   return terms;
 }
 
@@ -188,8 +187,6 @@ std::string synonym_key(std::string_view alias_key) {
 
 namespace {
 
-constexpr std::string_view kMetaAliasPrefix = "trialsearch:alias:";
-
 // One line of an alias list: mode ('s' strict and on, 'o' on only), scope, tab, term.
 void add_line(std::string& list, char mode, AliasScope scope, const std::string& term) {
   list += mode;
@@ -249,7 +246,7 @@ SynonymCounts write_alias_lists(Xapian::WritableDatabase& db, const AliasExpande
       for (auto& t : free_text_terms(key))
         if (db.term_exists(t) && seen.insert(t).second) add_line(list, mode, AliasScope::Text, t);
     if (single_word(key))
-      if (std::string t = intervention_prefix + stem_of(key);
+      if (std::string t = make_term(intervention_prefix, stem_of(key));
           db.term_exists(t) && seen.insert(t).second)
         add_line(list, mode, AliasScope::DrugField, t);
   };

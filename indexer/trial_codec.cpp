@@ -10,7 +10,7 @@
 #include <simdjson.h>
 #include <zstd.h>
 
-#include "indexer/errors.hpp"
+#include "base/errors.hpp"
 #include "indexer/json_writer.hpp"
 
 namespace trialsearch {
@@ -271,7 +271,6 @@ namespace {
 // zstd level 3 (its default): records come out 4% larger than Xapian's deflate made them, in a
 // third of the time, and read back four times faster.
 constexpr int kRecordLevel = 3;
-constexpr std::string_view kZstdMagic = "\x28\xb5\x2f\xfd";
 // No record comes near this; a larger declared size is corrupt data.
 constexpr unsigned long long kMaxRecordBytes = 64ULL << 20;
 
@@ -309,10 +308,6 @@ std::string record_data(std::string_view json) {
 }
 
 Trial trial_from_record(std::string_view data, RecordParts parts) {
-  if (!data.starts_with(kZstdMagic)) {
-    simdjson::padded_string copy(data);
-    return trial_from_padded(copy, parts);
-  }
   struct Context {
     ZSTD_DCtx* dctx = ZSTD_createDCtx();
     ~Context() { ZSTD_freeDCtx(dctx); }

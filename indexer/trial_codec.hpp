@@ -35,8 +35,8 @@ enum class RecordParts {
   Hit,
 };
 
-/// The Trial in record data: zstd-compressed JSON, or plain JSON (as databases written before
-/// record_data stored it). Throws std::runtime_error on corrupt data.
+/// The Trial in record data (zstd-compressed JSON, as record_data writes it). Throws
+/// CorruptRecordError on corrupt data.
 Trial trial_from_record(std::string_view data, RecordParts parts = RecordParts::All);
 
 }  // namespace trialsearch

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <pugixml.hpp>
 
+#include "base/strings.hpp"
 #include "indexer/format_readers.hpp"
 #include "indexer/normalize.hpp"
 
@@ -25,7 +26,7 @@ constexpr std::string_view kFormat = "ctgov-xml";
 // ---- element text ----
 
 // A one-line value: white space collapsed.
-std::string text(xml_node node) { return collapse_space(node.text().get()); }
+std::string text(xml_node node) { return collapse_whitespace(node.text().get()); }
 
 // The text of each `name` child of `parent`, empty ones left out.
 std::vector<std::string> texts(xml_node parent, const char* name) {
@@ -243,23 +244,16 @@ Trial to_trial(xml_node study, const Origin& origin) {
 
 // ---- what the input is ----
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 // An HTML page the parser stopped on before its first element (a lower-case doctype, say).
 bool starts_like_html(std::string_view content) {
-  std::string head = lower(content.substr(0, 1024));
+  std::string head = ascii_lower(content.substr(0, 1024));
   return head.find("<!doctype html") != std::string::npos ||
          head.find("<html") != std::string::npos;
 }
 
 // What a document with root element `root` is when it is known not to be a study, or empty.
 std::string known_non_study(std::string_view root, std::string_view content) {
-  std::string name = lower(root);
+  std::string name = ascii_lower(root);
   if (name == "rss") return "RSS feed: not a clinical_study record";
   if (name == "search_results") return "search results: not a clinical_study record";
   if (name == "html" || (name.empty() && starts_like_html(content)))

@@ -3,8 +3,8 @@
 #include <filesystem>
 
 #include "analyzers/fields.hpp"
+#include "base/db_metadata.hpp"
 #include "indexer/generations.hpp"
-#include "indexer/index_writer.hpp"
 #include "indexer/json_writer.hpp"
 #include "indexer/synonym_table.hpp"
 

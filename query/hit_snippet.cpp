@@ -5,6 +5,8 @@
 #include <cctype>
 #include <vector>
 
+#include "base/strings.hpp"
+
 namespace trialsearch {
 namespace {
 
@@ -26,8 +28,6 @@ constexpr std::array<bool, 256> kWordByte = [] {
 bool is_word_byte(char c) { return kWordByte[static_cast<unsigned char>(c)]; }
 
 bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
-
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // The English stemmer changes at most a word's last two letters of what it keeps ("studies" ->
 // "studi", "possible" -> "possibl"): a word stems to `stem` only if it starts with the stem less

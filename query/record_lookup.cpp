@@ -1,6 +1,7 @@
 #include "query/record_lookup.hpp"
 
 #include "analyzers/fields.hpp"
+#include "base/strings.hpp"
 #include "indexer/document_builder.hpp"
 #include "indexer/normalize.hpp"
 #include "indexer/trial_codec.hpp"
@@ -15,15 +16,7 @@ std::optional<Xapian::docid> find_docid(const Xapian::Database& db, std::string_
   return *p;
 }
 
-std::string nct_id_of(const Xapian::Document& doc) {
-  // A value is one short read; the termlist (databases written before the slot) is a long one.
-  if (std::string id = doc.get_value(kSlotNctId); !id.empty()) return id;
-  const std::string prefix(field("id").prefix);
-  auto t = doc.termlist_begin();
-  t.skip_to(prefix);
-  if (t == doc.termlist_end() || !(*t).starts_with(prefix)) return {};
-  return nct_id_of_term(*t);
-}
+std::string nct_id_of(const Xapian::Document& doc) { return doc.get_value(kSlotNctId); }
 
 std::optional<Trial> find_trial(const Xapian::Database& db, std::string_view nct_id) {
   auto id = find_docid(db, nct_id);

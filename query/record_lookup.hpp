@@ -13,7 +13,7 @@ namespace trialsearch {
 /// The document id of a trial, if indexed (the id is matched case-insensitively).
 std::optional<Xapian::docid> find_docid(const Xapian::Database& db, std::string_view nct_id);
 
-/// The NCT id of an indexed document, from its id term (without reading the stored record).
+/// The NCT id of an indexed document, from its id slot (without reading the stored record).
 std::string nct_id_of(const Xapian::Document& doc);
 
 /// The stored record of a trial, if indexed.

@@ -13,7 +13,8 @@
 #include "analyzers/countries.hpp"
 #include "analyzers/fields.hpp"
 #include "analyzers/text_fold.hpp"
-#include "indexer/errors.hpp"
+#include "base/errors.hpp"
+#include "base/strings.hpp"
 #include "indexer/json_writer.hpp"
 #include "indexer/synonym_table.hpp"
 #include "indexer/trial_codec.hpp"
@@ -92,22 +93,8 @@ MatchCount count_matches(const Xapian::Database& db, const Xapian::Query& query,
 }
 
 Xapian::valueno facet_slot(std::string_view name) {
-  if (name == "status") return kSlotFacetStatus;
-  if (name == "phase") return kSlotFacetPhase;
-  if (name == "country") return kSlotFacetCountry;
-  if (name == "type") return kSlotFacetType;
-  if (name == "sponsor-class") return kSlotFacetSponsorClass;
-  throw UsageError(fmt::format("unknown facet '{}' (facets: {})", name, kFacetNames));
-}
-
-// Record text as displayed: control characters (terminal escapes among them) become spaces.
-std::string printable(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) c = ' ';
-  }
-  return out;
+  if (const FacetSpec* f = find_facet(name)) return f->slot;
+  throw UsageError(fmt::format("unknown facet '{}' (facets: {})", name, facet_names(" ")));
 }
 
 std::string snippet_source(const Trial& t) {
@@ -411,11 +398,11 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
   if (!options.query.empty() && result.total == 0) {
     result.did_you_mean = parser.corrected();
   } else if (!options.query.empty() && options.mode == MatchMode::Relaxed &&
-             split_words(parser.normalise(options.query)).size() >= 2 &&
+             split_words(parser.fold_query(options.query)).size() >= 2 &&
              count_matches(db, filtered(parser.parse(options.query, MatchMode::All)), 1).total ==
                  0) {
     std::string corrected = parser.corrected();
-    if (!corrected.empty() && corrected != parser.normalise(options.query)) {
+    if (!corrected.empty() && corrected != parser.fold_query(options.query)) {
       TrialQueryParser corrected_parser(db);
       MatchCount all_words =
           count_matches(db, filtered(corrected_parser.parse(corrected, MatchMode::All)),
@@ -432,7 +419,7 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
   Expansions expansions;
   std::vector<std::string> words;
   if (options.explain) {
-    words = split_words(parser.normalise(options.query));  // to trace synonyms to what was typed
+    words = split_words(parser.fold_query(options.query));  // to trace synonyms to what was typed
     result.explain_summary = summarise(tiers.query, options, words);
     AliasExpander expander = load_alias_expander(db);
     for (std::size_t i = 0; i < words.size(); ++i)  // single words and two-word names

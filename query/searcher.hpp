@@ -16,9 +16,6 @@ namespace trialsearch {
 
 enum class SortOrder { Relevance, Start, Updated, Enrollment };
 
-/// Facets a user can ask for, in the --facets spelling.
-inline constexpr std::string_view kFacetNames = "status phase country type sponsor-class";
-
 /// Default of SearchOptions::exact_count_limit (BENCHMARKS.md, "exact counts").
 inline constexpr std::size_t kExactCountLimit = 1'000;
 
@@ -29,7 +26,7 @@ struct SearchOptions {
   SortOrder sort = SortOrder::Relevance;
   std::size_t limit = 10;
   std::size_t offset = 0;
-  std::vector<std::string> facets;  ///< names from kFacetNames
+  std::vector<std::string> facets;  ///< names from kFacets (fields.hpp)
   bool explain = false;
   AliasMode aliases = AliasMode::On;  ///< how far drug names expand (--aliases)
   /// Matches counted one by one, so that a count up to this many is exact

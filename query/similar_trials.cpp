@@ -11,8 +11,9 @@
 #include "analyzers/cached_stemmer.hpp"
 #include "analyzers/fields.hpp"
 #include "analyzers/text_fold.hpp"
+#include "base/errors.hpp"
+#include "base/strings.hpp"
 #include "indexer/document_builder.hpp"
-#include "indexer/errors.hpp"
 #include "indexer/json_writer.hpp"
 #include "indexer/normalize.hpp"
 #include "indexer/synonym_table.hpp"
@@ -23,21 +24,31 @@
 namespace trialsearch {
 namespace {
 
-// How many feedback terms to take, how many of them may drive the match (OP_ELITE_SET), and
-// how much each group counts: shared drugs and conditions say more than shared words. Every
-// suggestion of the first tier shares a condition concept already, so within it the drugs lead
-// (scripts/eval-similar, five samples: drug 5 / condition 2 / MeSH 2 gave intervention overlap
-// 0.314 and MeSH 1.47x; 3 / 4 / 3, the weights from before the tiers, 0.298 and 1.48x).
+// How many feedback terms to take, and how many of them may drive the match (OP_ELITE_SET).
 constexpr Xapian::termcount kFeedbackTerms = 40;
 constexpr Xapian::termcount kEliteTerms = 30;
 // A term in more than this share of all trials does not discriminate.
 constexpr double kMaxTermShare = 0.2;
 
+const SimilarGroup* find_group(std::string_view name) {
+  for (const auto& g : kSimilarGroups)
+    if (g.name == name) return &g;
+  return nullptr;
+}
+
 double group_weight(std::string_view group) {
-  if (group == "drug") return 5.0;
-  if (group == "condition") return 2.0;
-  if (group == "mesh") return 2.0;
-  return 1.0;
+  const SimilarGroup* g = find_group(group);
+  return g ? g->weight : 1.0;
+}
+
+bool in_list(std::string_view names, std::string_view name) {
+  while (!names.empty()) {
+    auto sp = names.find(' ');
+    if (names.substr(0, sp) == name) return true;
+    if (sp == std::string_view::npos) break;
+    names.remove_prefix(sp + 1);
+  }
+  return false;
 }
 
 // Words that make every trial look like every other. Text terms are stems ("particip"), drug
@@ -99,9 +110,9 @@ class FeedbackDecider : public Xapian::ExpandDecider {
 std::set<std::string> parse_groups(const std::vector<std::string>& only) {
   std::set<std::string> groups;
   for (const auto& g : only) {
-    if (g != "drug" && g != "condition" && g != "mesh" && g != "text")
+    if (!find_group(g))
       throw UsageError(fmt::format("unknown group '{}' for --only (groups: {})", shown_input(g),
-                                   kSimilarGroups));
+                                   similar_group_names(" ")));
     groups.insert(g);
   }
   return groups;
@@ -237,13 +248,16 @@ bool conditions_first(const std::set<std::string>& groups) {
 std::string similarity_group(std::string_view term) {
   if (term.empty()) return {};
   std::string f = field_of_term(term);
-  if (f == "intervention" || f == "drug-name" || f == "drug-code") return "drug";
-  if (f == "condition") return "condition";
-  if (f == "mesh" || f == "mesh-term") return "mesh";
-  // Words from the title, keywords and summary; the unprefixed index also holds sites and
-  // sponsors, whose words (cities, "institute") make trials look alike for the wrong reason.
-  if (f == "title" || f == "keyword" || f == "summary") return "text";
+  for (const auto& g : kSimilarGroups)
+    if (in_list(g.fields, f)) return std::string(g.name);
   return {};
+}
+
+std::string similar_group_names(std::string_view separator) {
+  std::string out;
+  for (const auto& g : kSimilarGroups)
+    out += (out.empty() ? "" : std::string(separator)) + std::string(g.name);
+  return out;
 }
 
 SimilarResult find_similar(const Xapian::Database& db, const SimilarOptions& options) {

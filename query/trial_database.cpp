@@ -7,9 +7,9 @@
 #include <fmt/format.h>
 
 #include "analyzers/fields.hpp"
-#include "indexer/errors.hpp"
+#include "base/db_metadata.hpp"
+#include "base/errors.hpp"
 #include "indexer/generations.hpp"
-#include "indexer/index_writer.hpp"
 
 namespace trialsearch {
 namespace {

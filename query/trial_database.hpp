@@ -7,7 +7,7 @@
 #include <functional>
 #include <string>
 
-#include "indexer/errors.hpp"
+#include "base/errors.hpp"
 #include "indexer/generations.hpp"
 
 namespace trialsearch {

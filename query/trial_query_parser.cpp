@@ -16,8 +16,9 @@
 #include "analyzers/drug_codes.hpp"
 #include "analyzers/fields.hpp"
 #include "analyzers/text_fold.hpp"
+#include "base/errors.hpp"
+#include "base/strings.hpp"
 #include "indexer/document_builder.hpp"
-#include "indexer/errors.hpp"
 #include "indexer/normalize.hpp"
 #include "indexer/synonym_table.hpp"
 
@@ -49,8 +50,9 @@ constexpr double kPhraseBoost = 2.0;
 // fields, so the phrase is checked against short position lists; a phrase in the free-text
 // index (which also holds outcomes, sites and sponsors) cost as much as the all-words tier
 // itself on queries of common words (BENCHMARKS.md, "phrase boost").
-constexpr std::array<std::string_view, 5> kPhraseBoostFields{"title", "condition", "intervention",
-                                                             "keyword", "mesh"};
+constexpr std::array<const FieldSpec*, 5> kPhraseBoostFields{&field("title"), &field("condition"),
+                                                             &field("intervention"),
+                                                             &field("keyword"), &field("mesh")};
 // A trial named by its NCT id in the query comes first.
 constexpr double kIdBoost = 1000.0;
 
@@ -69,8 +71,8 @@ bool is_stopword(std::string_view word) {
 // `title:"WORDS" OR condition:"WORDS" OR ...` over kPhraseBoostFields, for plain words.
 std::string phrase_in_boost_fields(const std::string& words) {
   std::string text;
-  for (auto name : kPhraseBoostFields) {
-    std::string_view names = field(name).query_names;
+  for (const FieldSpec* f : kPhraseBoostFields) {
+    std::string_view names = f->query_names;
     if (!text.empty()) text += " OR ";
     text += fmt::format("{}:\"{}\"", names.substr(0, names.find(' ')), words);
   }
@@ -90,7 +92,8 @@ std::vector<std::string> phase_terms(std::string_view value) {
 
 // The values a closed filter field can hold (the indexer's spelling); nullopt for the open ones
 // (country, drugs, MeSH), whose values are not checked.
-std::optional<std::vector<std::string>> closed_values(std::string_view field_name) {
+std::optional<std::vector<std::string>> closed_values(const FieldSpec& spec) {
+  const std::string_view field_name = spec.name;
   auto spelled = [](const auto& list) {
     std::vector<std::string> out;
     for (auto v : list) out.push_back(filter_value(v));
@@ -130,21 +133,20 @@ Xapian::Query country_query(const Xapian::Database& db, std::string_view value,
 
 // The filter terms of `field:value`. A value a closed field cannot hold (and the database does
 // not have either) sets `error`, naming the values it can: a usage error, not a silent zero hits.
-std::vector<std::string> checked_filter_terms(const Xapian::Database& db,
-                                              std::string_view field_name, std::string_view value,
-                                              std::string& error) {
-  std::vector<std::string> terms = field_name == "phase"
+std::vector<std::string> checked_filter_terms(const Xapian::Database& db, const FieldSpec& spec,
+                                              std::string_view value, std::string& error) {
+  std::vector<std::string> terms = spec.name == "phase"
                                        ? phase_terms(value)
-                                       : std::vector<std::string>{filter_term(field_name, value)};
-  auto values = closed_values(field_name);
+                                       : std::vector<std::string>{filter_term(spec, value)};
+  auto values = closed_values(spec);
   if (!values) return terms;
   for (const auto& term : terms) {
-    std::string_view v = std::string_view(term).substr(field(field_name).prefix.size());
+    std::string_view v = std::string_view(term).substr(spec.prefix.size());
     if (std::find(values->begin(), values->end(), v) != values->end() || db.term_exists(term))
       continue;
     std::string list;
     for (const auto& known : *values) list += (list.empty() ? "" : ", ") + known;
-    error = fmt::format("unknown {} '{}' (one of: {})", field_name, trim(value), list);
+    error = fmt::format("unknown {} '{}' (one of: {})", spec.name, trim(value), list);
     break;
   }
   return terms;
@@ -152,10 +154,10 @@ std::vector<std::string> checked_filter_terms(const Xapian::Database& db,
 
 // The filter query of `field:value` (all of its terms: "1/2" is phase 1 and phase 2), or
 // MatchNothing with `error` set.
-Xapian::Query checked_filter_query(const Xapian::Database& db, std::string_view field_name,
+Xapian::Query checked_filter_query(const Xapian::Database& db, const FieldSpec& spec,
                                    std::string_view value, std::string& error) {
-  if (field_name == "country") return country_query(db, value, error);
-  auto terms = checked_filter_terms(db, field_name, value, error);
+  if (spec.name == "country") return country_query(db, value, error);
+  auto terms = checked_filter_terms(db, spec, value, error);
   if (!error.empty()) return Xapian::Query::MatchNothing;
   if (terms.size() == 1) return Xapian::Query(terms.front());
   return Xapian::Query(Xapian::Query::OP_AND, terms.begin(), terms.end());
@@ -166,18 +168,18 @@ Xapian::Query checked_filter_query(const Xapian::Database& db, std::string_view 
 // thrown through Xapian 1.4's QueryParser from a FieldProcessor leaks the parser's state.
 class FilterProcessor : public Xapian::FieldProcessor {
  public:
-  FilterProcessor(const Xapian::Database& db, std::string field_name, std::string& error)
-      : db_(db), field_name_(std::move(field_name)), error_(error) {}
+  FilterProcessor(const Xapian::Database& db, const FieldSpec& spec, std::string& error)
+      : db_(db), spec_(spec), error_(error) {}
   Xapian::Query operator()(const std::string& value) override {
     std::string error;
-    Xapian::Query q = checked_filter_query(db_, field_name_, value, error);
+    Xapian::Query q = checked_filter_query(db_, spec_, value, error);
     if (!error.empty() && error_.empty()) error_ = std::move(error);
     return q;
   }
 
  private:
   const Xapian::Database& db_;
-  std::string field_name_;
+  const FieldSpec& spec_;
   std::string& error_;
 };
 
@@ -500,13 +502,6 @@ constexpr std::array kExpertAreas{
 };
 // clang-format on
 
-bool equal_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // The expert syntax users paste from ClinicalTrials.gov: `AREA[Condition]lupus` is
 // `cond:lupus`, `AREA[InterventionName]"CC-97540"` is `drug:"CC-97540"`,
 // `AREA[StartDate]RANGE[2023-01-01,MAX]` is `start:2023-01-01..`. An area we have no field for,
@@ -576,12 +571,12 @@ std::string translate_expert_syntax(std::string_view text) {
 
 }  // namespace
 
-std::string filter_term(std::string_view field_name, std::string_view value) {
-  if (field_name == "phase") return phase_terms(value).front();
+std::string filter_term(const FieldSpec& spec, std::string_view value) {
+  if (spec.name == "phase") return phase_terms(value).front();
   // whole names, keyed as the alias graph keys them
-  if (field_name == "drug-name" || field_name == "drug-primary" || field_name == "condition-name")
-    return make_term(field(field_name).prefix, alias_key(value));
-  return make_term(field(field_name).prefix, filter_value(value));
+  if (spec.name == "drug-name" || spec.name == "drug-primary" || spec.name == "condition-name")
+    return make_term(spec.prefix, alias_key(value));
+  return make_term(spec.prefix, filter_value(value));
 }
 
 // The prefix of a term: its leading capitals (all our prefixes are capitals, words lower case).
@@ -706,7 +701,7 @@ struct TrialQueryParser::Impl {
     qp.set_stopper(&stopper);
     qp.set_stemming_strategy(Xapian::QueryParser::STEM_ALL);
     std::vector<std::string> default_prefixes{""};
-    for (auto name : kDefaultSearchFields) default_prefixes.emplace_back(field(name).prefix);
+    for (const FieldSpec* f : kDefaultSearchFields) default_prefixes.emplace_back(f->prefix);
     for (const auto& prefix : default_prefixes) {
       Xapian::QueryParser& p = field_parsers.emplace_back();
       p.set_database(db);
@@ -726,8 +721,7 @@ struct TrialQueryParser::Impl {
             qp.add_prefix(name, std::string(f.prefix));
             break;
           case FieldKind::Filter:
-            qp.add_boolean_prefix(
-                name, (new FilterProcessor(db, std::string(f.name), filter_error))->release());
+            qp.add_boolean_prefix(name, (new FilterProcessor(db, f, filter_error))->release());
             break;
           case FieldKind::Id:
             qp.add_boolean_prefix(name, (new IdProcessor)->release());
@@ -739,7 +733,7 @@ struct TrialQueryParser::Impl {
     }
     qp.add_prefix(std::string(kDrugAliasField), (new DrugAliasProcessor(db, aliases))->release());
     qp.add_prefix("", "");
-    for (auto name : kDefaultSearchFields) qp.add_prefix("", std::string(field(name).prefix));
+    for (const FieldSpec* f : kDefaultSearchFields) qp.add_prefix("", std::string(f->prefix));
     for (const auto& r : kRanges) {
       std::string name(r.name);
       if (r.kind == RangeKind::Date)
@@ -786,9 +780,9 @@ TrialQueryParser::~TrialQueryParser() = default;
 
 void TrialQueryParser::set_alias_mode(AliasMode mode) { impl_->aliases = mode; }
 
-std::string TrialQueryParser::normalise(std::string_view text) const {
-  std::string s = lower_except_operators(
-      collapse_space(translate_expert_syntax(replace_urls(collapse_space(fold_keep_case(text))))));
+std::string TrialQueryParser::fold_query(std::string_view text) const {
+  std::string s = lower_except_operators(collapse_whitespace(
+      translate_expert_syntax(replace_urls(collapse_whitespace(fold_keep_case(text))))));
   auto codes = find_codes(s, CodeContext::Query);
   for (auto it = codes.rbegin(); it != codes.rend(); ++it) {
     if (it->spaced && !impl_->db.term_exists(impl_->stemmer(it->canonical))) continue;
@@ -829,7 +823,7 @@ QueryTiers TrialQueryParser::parse_tiers(std::string_view text, MatchMode mode) 
   if (auto wildcards = query_wildcard_count(text); wildcards > kMaxQueryWildcards)
     throw UsageError(
         fmt::format("query too broad: {} wildcards (at most {})", wildcards, kMaxQueryWildcards));
-  std::string s = normalise(text);
+  std::string s = fold_query(text);
   impl_->last_text = s;
   if (trim(s).empty()) return {Xapian::Query::MatchAll, {}, {}};
   check_syntax(s);  // what the user typed, before the hidden alias field is added
@@ -941,19 +935,19 @@ QueryTiers TrialQueryParser::parse_tiers(std::string_view text, MatchMode mode) 
 
 Xapian::Query TrialQueryParser::filter(const SearchFilters& f) const {
   std::vector<Xapian::Query> parts;
-  auto any_of = [&](std::string_view field_name, const std::vector<std::string>& values) {
+  auto any_of = [&](const FieldSpec& spec, const std::vector<std::string>& values) {
     if (values.empty()) return;
     std::vector<Xapian::Query> alternatives;
     for (const auto& v : values) {
       std::string error;
-      alternatives.push_back(checked_filter_query(impl_->db, field_name, v, error));
+      alternatives.push_back(checked_filter_query(impl_->db, spec, v, error));
       if (!error.empty()) throw UsageError(error);
     }
     parts.emplace_back(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
   };
-  any_of("status", f.status);
-  any_of("phase", f.phase);
-  any_of("type", f.type);
+  any_of(field("status"), f.status);
+  any_of(field("phase"), f.phase);
+  any_of(field("type"), f.type);
   // --country splits at commas: "Korea, Republic of" comes back as two values, joined again
   std::vector<std::string> countries;
   for (std::size_t i = 0; i < f.country.size(); ++i) {
@@ -967,16 +961,16 @@ Xapian::Query TrialQueryParser::filter(const SearchFilters& f) const {
     }
     countries.push_back(f.country[i]);
   }
-  any_of("country", countries);
-  any_of("age-group", f.age_group);
-  any_of("sponsor-class", f.sponsor_class);
-  if (!f.results.empty()) any_of("has-results", {f.results});
+  any_of(field("country"), countries);
+  any_of(field("age-group"), f.age_group);
+  any_of(field("sponsor-class"), f.sponsor_class);
+  if (!f.results.empty()) any_of(field("has-results"), {f.results});
   if (!f.sex.empty()) {
     std::vector<std::string> sexes = f.sex;
     sexes.emplace_back("all");
-    any_of("sex", sexes);
+    any_of(field("sex"), sexes);
   }
-  if (f.healthy) parts.emplace_back(filter_term("healthy", "yes"));
+  if (f.healthy) parts.emplace_back(filter_term(field("healthy"), "yes"));
   if (f.age_years) {
     double days = *f.age_years * 365.0;
     parts.emplace_back(Xapian::Query::OP_AND,
@@ -1021,8 +1015,8 @@ std::string TrialQueryParser::corrected() const {
     auto indexed = [&](const std::string& w) {
       const std::string stem = impl_->stemmer(w);
       if (impl_->db.term_exists(stem)) return true;
-      for (auto name : kDefaultSearchFields)
-        if (impl_->db.term_exists(make_term(field(name).prefix, stem))) return true;
+      for (const FieldSpec* f : kDefaultSearchFields)
+        if (impl_->db.term_exists(make_term(f->prefix, stem))) return true;
       return false;
     };
     if (!field_name && !in_word && word.size() >= 4 && !is_stopword(word) && !indexed(word)) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "analyzers/alias_expansion.hpp"
+#include "analyzers/fields.hpp"
 
 namespace trialsearch {
 
@@ -91,7 +92,7 @@ class TrialQueryParser {
   QueryTiers parse_tiers(std::string_view text, MatchMode mode = MatchMode::Relaxed) const;
 
   /// The query string as the QueryParser sees it: folded, codes canonicalised.
-  std::string normalise(std::string_view text) const;
+  std::string fold_query(std::string_view text) const;
 
   /// A filter query for the flags (Query::MatchAll when there are none). Throws UsageError for
   /// an unparseable --since date.
@@ -108,6 +109,6 @@ class TrialQueryParser {
 
 /// The filter term for `field:value` as the indexer writes it; for phases, "2" and "phase 2"
 /// both give the PHASE2 term. Exposed for the schema-consistency tests.
-std::string filter_term(std::string_view field_name, std::string_view value);
+std::string filter_term(const FieldSpec& spec, std::string_view value);
 
 }  // namespace trialsearch

@@ -306,9 +306,14 @@ TEST_CASE("record text never injects terminal escapes", "[e2e][output]") {
                      << R"("briefTitle":"Evil \u001b[31mred\u001b[0m title"}}})";
   std::string db = (dir.path() / "db").string();
   REQUIRE(run_cli({"index", "--db", db, src.string()}).exit_code == 0);
+  // the trial is found and its title shown, with the escape made a space
   auto human = run_cli({"search", "--db", db, "evil"});
+  REQUIRE(human.exit_code == 0);
+  CHECK(human.out.find("Evil  [31mred [0m title") != std::string::npos);
   CHECK(human.out.find('\x1b') == std::string::npos);
   auto show = run_cli({"show", "--db", db, "NCT09999999"});
+  REQUIRE(show.exit_code == 0);
+  CHECK(show.out.find("Evil  [31mred [0m title") != std::string::npos);
   CHECK(show.out.find('\x1b') == std::string::npos);
 }
 

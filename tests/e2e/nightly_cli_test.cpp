@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include <simdjson.h>
@@ -61,6 +62,7 @@ bool kill_midway(const std::vector<std::string>& args, Ready ready,
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
@@ -77,6 +79,10 @@ bool kill_midway(const std::vector<std::string>& args, Ready ready,
   bool running = waitpid(pid, &status, WNOHANG) == 0;
   ::kill(pid, SIGKILL);
   waitpid(pid, &status, 0);
+  // `index` writes in a child process, killed with its parent: it is this process's child now
+  // (a subreaper), and gone, with the writer's lock, once reaped.
+  while (waitpid(-1, &status, 0) > 0) {
+  }
   return running;
 }
 

@@ -7,8 +7,8 @@
 #include <fstream>
 #include <thread>
 
+#include "base/errors.hpp"
 #include "indexer/change_log.hpp"
-#include "indexer/errors.hpp"
 #include "indexer/generations.hpp"
 #include "indexer/index_writer.hpp"
 #include "query/record_lookup.hpp"

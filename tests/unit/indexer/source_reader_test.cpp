@@ -50,6 +50,32 @@ TEST_CASE("detect_format: NDJSON from its first whole lines", "[source][ndjson]"
   }
 }
 
+TEST_CASE("detect_format: zip, XML and JSON after white space, binary and empty inputs",
+          "[source][format]") {
+  struct Row {
+    std::string name, head;
+    InputFormat format;
+  };
+  const std::vector<Row> rows{
+      {"zip", std::string("PK\x03\x04", 4) + "rest", InputFormat::Zip},
+      {"empty zip", std::string("PK\x05\x06", 4) + std::string(18, '\0'), InputFormat::Zip},
+      {"xml after a BOM and blank lines", "\xef\xbb\xbf\n\n<clinical_study>", InputFormat::Xml},
+      {"an array", "  [{\"protocolSection\": {}}]", InputFormat::JsonV2},
+      {"empty", "", InputFormat::Unknown},
+      {"white space only", " \n\t\n", InputFormat::Unknown},
+      {"binary",
+       std::string("\x7f"
+                   "ELF\x02\x01\x01\0\0\0",
+                   10),
+       InputFormat::Unknown},
+      {"text that is no record", "just a note\n", InputFormat::PageText},
+  };
+  for (const auto& r : rows) {
+    INFO(r.name);
+    CHECK(detect_format(r.head) == r.format);
+  }
+}
+
 TEST_CASE("read_buffer: a bad line among the first two is skipped by number, the rest read",
           "[source][ndjson]") {
   Origin origin;

@@ -82,7 +82,8 @@ TEST_CASE("long fields have no positions: a phrase there matches all its words",
   // in the summary or eligibility criteria.
   CHECK_FALSE(field("summary").positional);
   CHECK_FALSE(field("eligibility").positional);
-  for (auto name : {"title", "condition", "intervention"}) CHECK(field(name).positional);
+  for (const FieldSpec* f : {&field("title"), &field("condition"), &field("intervention")})
+    CHECK(f->positional);
   auto db = phrase_db();
   CHECK(ids(db, "\"chronic kidney disease\"").size() == 2);
   CHECK(ids(db, "summary:\"chronic kidney disease\"").size() == 2);
@@ -162,10 +163,12 @@ TEST_CASE("a relaxed query's phrase boost looks for the phrase in the fields tha
   for (const auto& q : {tiers.query, tiers.top}) {
     std::string d = q.get_description();
     INFO(d);
-    for (auto name : {"title", "condition", "intervention", "keyword", "mesh"})
-      CHECK(phrase_on(d, std::string(field(name).prefix)));
+    for (const FieldSpec* f : {&field("title"), &field("condition"), &field("intervention"),
+                               &field("keyword"), &field("mesh")})
+      CHECK(phrase_on(d, std::string(f->prefix)));
     CHECK_FALSE(phrase_on(d, ""));  // the free-text index
-    for (auto name : {"summary", "eligibility", "outcome", "site"})
-      CHECK_FALSE(phrase_on(d, std::string(field(name).prefix)));
+    for (const FieldSpec* f :
+         {&field("summary"), &field("eligibility"), &field("outcome"), &field("site")})
+      CHECK_FALSE(phrase_on(d, std::string(f->prefix)));
   }
 }

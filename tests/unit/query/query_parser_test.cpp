@@ -6,8 +6,8 @@
 #include <set>
 
 #include "analyzers/fields.hpp"
+#include "base/errors.hpp"
 #include "indexer/document_builder.hpp"
-#include "indexer/errors.hpp"
 #include "query/ranking.hpp"
 #include "query/trial_query_parser.hpp"
 
@@ -254,42 +254,43 @@ TEST_CASE("every field's query term equals the indexed term", "[query][schema]")
   std::set<std::string> indexed{doc.termlist_begin(), doc.termlist_end()};
 
   struct Row {
-    std::string field_name, value;
+    const FieldSpec* spec;
+    std::string value;
   };
   auto db = empty_db();
   TrialQueryParser parser(db);
-  for (const auto& r : std::vector<Row>{{"id", "NCT01234567"},
-                                        {"title", "belimumab"},
-                                        {"condition", "lupus"},
-                                        {"intervention", "CC-97540"},
-                                        {"keyword", "autoimmunity"},
-                                        {"outcome", "remission"},
-                                        {"summary", "summary"},
-                                        {"sponsor", "bristol"},
-                                        {"other-id", "ca061"},
-                                        {"mesh", "erythematosus"},
-                                        {"site", "clinic"},
-                                        {"city", "paris"},
-                                        {"eligibility", "adults"},
-                                        {"status", "\"active, not recruiting\""},
-                                        {"phase", "1"},
-                                        {"type", "observational"},
-                                        {"sex", "all"},
-                                        {"healthy", "yes"},
-                                        {"age-group", "older_adult"},
-                                        {"country", "France"},
-                                        {"sponsor-class", "industry"},
-                                        {"has-results", "yes"},
-                                        {"drug-name", "cc97540"},
-                                        {"drug-code", "cc97540"},
-                                        {"drug-primary", "cc97540"},
-                                        {"condition-name", "lupus"},
-                                        {"mesh-term", "\"Lupus Erythematosus, Systemic\""},
-                                        {"mesh-id", "D008180"}}) {
-    const FieldSpec& f = field(r.field_name);
+  for (const auto& r : std::vector<Row>{{&field("id"), "NCT01234567"},
+                                        {&field("title"), "belimumab"},
+                                        {&field("condition"), "lupus"},
+                                        {&field("intervention"), "CC-97540"},
+                                        {&field("keyword"), "autoimmunity"},
+                                        {&field("outcome"), "remission"},
+                                        {&field("summary"), "summary"},
+                                        {&field("sponsor"), "bristol"},
+                                        {&field("other-id"), "ca061"},
+                                        {&field("mesh"), "erythematosus"},
+                                        {&field("site"), "clinic"},
+                                        {&field("city"), "paris"},
+                                        {&field("eligibility"), "adults"},
+                                        {&field("status"), "\"active, not recruiting\""},
+                                        {&field("phase"), "1"},
+                                        {&field("type"), "observational"},
+                                        {&field("sex"), "all"},
+                                        {&field("healthy"), "yes"},
+                                        {&field("age-group"), "older_adult"},
+                                        {&field("country"), "France"},
+                                        {&field("sponsor-class"), "industry"},
+                                        {&field("has-results"), "yes"},
+                                        {&field("drug-name"), "cc97540"},
+                                        {&field("drug-code"), "cc97540"},
+                                        {&field("drug-primary"), "cc97540"},
+                                        {&field("condition-name"), "lupus"},
+                                        {&field("mesh-term"), "\"Lupus Erythematosus, Systemic\""},
+                                        {&field("mesh-id"), "D008180"}}) {
+    const FieldSpec& f = *r.spec;
     std::string name(f.query_names.substr(0, f.query_names.find(' ')));
     auto terms = query_terms(parser.parse(name + ":" + r.value, MatchMode::All));
-    INFO(r.field_name << ":" << r.value);
+    INFO(f.name << ":" << r.value);
     REQUIRE(!terms.empty());
     for (const auto& term : terms) {
       INFO(term);
