@@ -242,6 +242,7 @@ void finish_database(Xapian::WritableDatabase& db, const AliasGraph& graph,
   db.set_metadata(std::string(kMetaSchema), std::string(kSchemaVersion));
   db.set_metadata(std::string(kMetaBuilt), now_iso());
   if (!sources.empty()) db.set_metadata(std::string(kMetaSources), src.str());
+  for (const auto& [key, value] : options.metadata) db.set_metadata(key, value);
 }
 
 // Content hash by document id, read in one pass over the value stream.
@@ -344,7 +345,11 @@ IndexSummary build_generation(const std::vector<std::string>& sources,
   change.generation = name;
   try {
     ShardBuildResult built = build_shards(
-        [&](TrialSink& sink) { counts = read_sources(sources, sink, &consumed); }, shard_options,
+        [&](TrialSink& sink) {
+          counts =
+              options.read ? options.read(sink, &consumed) : read_sources(sources, sink, &consumed);
+        },
+        shard_options,
         [&](const Origin& where, std::string_view reason) {
           count_skip(summary, summary_mutex, callbacks, where, reason);
         });
@@ -431,7 +436,8 @@ IndexSummary update_live(const std::vector<std::string>& sources,
   std::exception_ptr reader_error;
   std::thread reader([&] {
     try {
-      counts = read_sources(sources, sink, &consumed);
+      counts =
+          options.read ? options.read(sink, &consumed) : read_sources(sources, sink, &consumed);
     } catch (...) {
       reader_error = std::current_exception();
     }
@@ -491,6 +497,9 @@ IndexSummary update_live(const std::vector<std::string>& sources,
     std::string start_hash, hash;
   };
   std::unordered_map<std::string, RunTrial> in_run;
+  // Between our commits the changes are a transaction: a run that fails (its reader threw, a
+  // write failed) drops what it did not commit, where closing the database would commit it.
+  db.begin_transaction();
   auto last_progress = Clock::now();
   auto report = [&](bool force) {
     auto now = Clock::now();
@@ -548,7 +557,8 @@ IndexSummary update_live(const std::vector<std::string>& sources,
     bytes_since_commit += pending_bytes(built.document);
     if (++since_commit >= options.commit_every || bytes_since_commit >= options.commit_bytes) {
       store_alias_graph(db, graph);  // the links of exactly the documents committed
-      db.commit();
+      db.commit_transaction();
+      db.begin_transaction();
       since_commit = 0;
       bytes_since_commit = 0;
     }
@@ -556,6 +566,14 @@ IndexSummary update_live(const std::vector<std::string>& sources,
   }
   closer.join();
   if (reader_error) std::rethrow_exception(reader_error);
+  for (const auto& nct_id : options.remove_ids) {
+    const std::string term = id_term(nct_id);
+    if (in_run.count(term) || db.postlist_begin(term) == db.postlist_end(term)) continue;
+    db.delete_document(term);
+    graph.remove_provenance(nct_id);
+    if (change.removed.size() < kMaxLoggedIds) change.removed.push_back(nct_id);
+    ++summary.removed;
+  }
   for (const auto& [term, t] : in_run) {
     if (!t.existed)
       ++summary.added;
@@ -572,7 +590,7 @@ IndexSummary update_live(const std::vector<std::string>& sources,
   // The documents and their links first; then lexicons, synonyms and metadata as one
   // transaction, so that a failure there (a lexicon that cannot be stored) changes none of them.
   store_alias_graph(db, graph);
-  db.commit();
+  db.commit_transaction();
   db.begin_transaction(false);
   try {
     finish_database(db, graph, sources, lexicons, options, summary);
@@ -584,13 +602,14 @@ IndexSummary update_live(const std::vector<std::string>& sources,
     throw;
   }
   summary.generation = live_generation(options.db_path).value_or("");
-  if (summary.added || summary.replaced) {
+  if (summary.added || summary.replaced || summary.removed) {
     change.time = now_iso();
     change.mode = "update";
     change.generation = summary.generation;
     change.documents = summary.documents;
     change.added_count = summary.added;
     change.replaced_count = summary.replaced;
+    change.removed_count = summary.removed;
     append_change(options.db_path, change);
   }
   summary.status_changes = change.status_changes.size();
