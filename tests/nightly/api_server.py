@@ -22,6 +22,7 @@ GET /api/v2/studies?format=json&pageSize=N[&pageToken=T][&countTotal=true][&fiel
   studies in NCT id order; nextPageToken absent on the last page; anything else is a 400.
 Requests are counted per path kind in /stats (JSON), for tests that check politeness.
 """
+import bisect
 import http.server
 import json
 import os
@@ -51,6 +52,7 @@ class Registry:
         self.lock = threading.Lock()
         self.faults = []
         self.faults_stamp = None
+        self.files = {}
 
     def _mtimes(self, names):
         out = []
@@ -59,22 +61,32 @@ class Registry:
             out.append(os.stat(p).st_mtime_ns if os.path.exists(p) else None)
         return tuple(out)
 
+    def _file_index(self, name):
+        """id -> (path, offset, length, date) of one studies file, cached by modification time."""
+        path = os.path.join(self.root, name)
+        if not os.path.exists(path):
+            return {}
+        mtime = os.stat(path).st_mtime_ns
+        cached = self.files.get(name)
+        if cached and cached[0] == mtime:
+            return cached[1]
+        index = {}
+        with open(path, "rb") as f:
+            offset = 0
+            for line in f:
+                if line.strip():
+                    s = json.loads(line)
+                    index[study_id(s)] = (path, offset, len(line), study_date(s))
+                offset += len(line)
+        self.files[name] = (mtime, index)
+        return index
+
     def refresh(self):
         stamp = self._mtimes(["studies.jsonl", "updates.jsonl", "removed.txt", "version.json"])
         if stamp == self.stamp:
             return
-        index = {}
-        for name in ("studies.jsonl", "updates.jsonl"):
-            path = os.path.join(self.root, name)
-            if not os.path.exists(path):
-                continue
-            with open(path, "rb") as f:
-                offset = 0
-                for line in f:
-                    if line.strip():
-                        s = json.loads(line)
-                        index[study_id(s)] = (path, offset, len(line), study_date(s))
-                    offset += len(line)
+        index = dict(self._file_index("studies.jsonl"))
+        index.update(self._file_index("updates.jsonl"))
         removed = os.path.join(self.root, "removed.txt")
         if os.path.exists(removed):
             for line in open(removed):
@@ -172,7 +184,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             token = one["pageToken"]
             if not token.startswith("after-"):
                 return self.error(400, "invalid pageToken")
-            start = next((n for n, i in enumerate(ids) if i > token[6:]), len(ids))
+            start = bisect.bisect_right(ids, token[6:])
         page = ids[start:start + size]
         if one.get("fields") == "NCTId":
             studies = [json.dumps({"protocolSection": {"identificationModule": {"nctId": i}}}).encode()

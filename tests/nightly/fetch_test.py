@@ -328,6 +328,25 @@ def test_lexicons_survive(env):
     check("aliases.tsv" in names, "lexicon lost: %s" % names)
 
 
+def test_nightly_script_uses_the_api(env):
+    """scripts/nightly without --url is `trialsearch fetch`, $TRIALSEARCH_API included."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts",
+                          "nightly")
+    for i in range(23):
+        env.add(i, day(1 + i % 3))
+    env.publish(stamp(3))
+    e = dict(os.environ, TRIALSEARCH_API=env.server.base)
+    e.pop("TRIALSEARCH_NIGHTLY_URL", None)
+    r = subprocess.run([script, "--bin", BIN, "--db", env.db], capture_output=True, text=True,
+                       env=e, timeout=120)
+    check(r.returncode == 0, "nightly exited %d: %s" % (r.returncode, r.stderr))
+    assert_rebuild_equal(env, "nightly")
+    r = subprocess.run([script, "--bin", BIN, "--db", env.db], capture_output=True, text=True,
+                       env=e, timeout=120)
+    check(r.returncode == 0 and len(r.stderr.strip().splitlines()) == 1,
+          "second night: %d %r" % (r.returncode, r.stderr))
+
+
 def test_bad_api_address(env):
     r = env.run("fetch", "--db", env.db, "--api", "http://127.0.0.1:1/api/v2", "--retries", "1",
                 "--max-wait", "0.01")
