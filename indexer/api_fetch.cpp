@@ -269,7 +269,15 @@ FetchSummary fetch_from_api(const FetchOptions& options, const IndexCallbacks& c
     }
     return counts;
   };
-  summary.index = index_sources({}, index, callbacks);
+  try {
+    summary.index = index_sources({}, index, callbacks);
+  } catch (const RuntimeError& e) {
+    // LockedError and Xapian's errors pass as they are: main names them
+    throw RuntimeError(fmt::format(
+        "{}; the index keeps its data timestamp ({}): the next fetch starts again from {}",
+        e.what(), state.timestamp.empty() ? "none yet" : state.timestamp,
+        whole ? "the beginning" : summary.since));
+  }
   summary.requests = client.requests();
   return summary;
 }
