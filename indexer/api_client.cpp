@@ -72,6 +72,7 @@ struct Body {
   std::string text;
   std::size_t limit = 0;
   bool too_large = false;
+  bool out_of_memory = false;
 };
 
 std::size_t append_body(char* data, std::size_t size, std::size_t count, void* user) {
@@ -81,7 +82,12 @@ std::size_t append_body(char* data, std::size_t size, std::size_t count, void* u
     body->too_large = true;
     return 0;  // libcurl ends the transfer (CURLE_WRITE_ERROR)
   }
-  body->text.append(data, n);
+  try {
+    body->text.append(data, n);
+  } catch (...) {  // nothing may be thrown through libcurl's C frames
+    body->out_of_memory = true;
+    return 0;
+  }
   return n;
 }
 
@@ -166,7 +172,8 @@ std::string ApiClient::get(const std::string& path_and_query, const BodyCheck& c
     if (code != CURLE_OK) {
       last_error = body.too_large
                        ? fmt::format("a response over {} MB", options_.max_body_bytes >> 20)
-                       : std::string(lib.easy_strerror(code));
+                   : body.out_of_memory ? std::string("no memory for the response")
+                                        : std::string(lib.easy_strerror(code));
       retry = retryable_error(code);
     } else {
       lib.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);

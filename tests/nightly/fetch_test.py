@@ -347,6 +347,20 @@ def test_nightly_script_uses_the_api(env):
           "second night: %d %r" % (r.returncode, r.stderr))
 
 
+def test_first_run_failure_publishes_nothing(env):
+    for i in range(35):
+        env.add(i, day(1))
+    env.publish(stamp(1))
+    env.faults([{"match": "pageToken", "kind": "cut", "times": 100}])
+    r = env.fetch()
+    check(r.returncode == 1, "exit %d: %s" % (r.returncode, r.stderr))
+    listing = os.listdir(env.db) if os.path.exists(env.db) else []
+    check(not any(n.startswith("gen-") for n in listing), "a generation was left: %s" % listing)
+    env.faults([])
+    summary_of(env.fetch(), "after the failure")
+    assert_rebuild_equal(env, "first-after-failure")
+
+
 def test_bad_api_address(env):
     r = env.run("fetch", "--db", env.db, "--api", "http://127.0.0.1:1/api/v2", "--retries", "1",
                 "--max-wait", "0.01")
