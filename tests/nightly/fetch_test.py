@@ -250,6 +250,18 @@ def test_429_retry_after(env):
     check("HTTP 429" in r.stderr and "retrying" in r.stderr, "no retry message: %s" % r.stderr)
 
 
+def test_retry_after_is_the_wait(env):
+    """Retry-After (1 s) is waited, not the back-off (2 s), when --max-wait allows it."""
+    first_night(env)
+    env.add(3, day(6), version=1)
+    env.publish(stamp(6))
+    env.faults([{"match": "studies", "kind": "429", "retry_after": 1, "times": 1}])
+    r = env.run("fetch", "--db", env.db, "--page-size", "10", "--max-wait", "5")
+    check(r.returncode == 0 and "HTTP 429" in r.stderr and "retrying in 1 s" in r.stderr,
+          "exit %d: %s" % (r.returncode, r.stderr))
+    assert_rebuild_equal(env, "retry-after")
+
+
 # Faults on a night's second page: (name, kind, times, whether the run succeeds). Once is
 # retried; always (past --retries 2) fails the run with the index unchanged.
 FAULT_NIGHTS = [("500_once_retried", "500", 1, True), ("500_always_fails", "500", 100, False),
