@@ -14,6 +14,10 @@ inline constexpr std::string_view kMetaLastRun = "trialsearch:last-run";  ///< l
 /// failed): merged into the next upsert's entry, listed by `changes` until then.
 inline constexpr std::string_view kMetaPendingChange = "trialsearch:pending-change";
 inline constexpr std::string_view kMetaLexicons = "trialsearch:lexicons";  ///< imported list
+/// The API v2 dataTimestamp the index is current to (`fetch`; stored only with a run's last
+/// commit, so an interrupted run starts again from the same date), and the last reconciliation's.
+inline constexpr std::string_view kMetaDataTimestamp = "trialsearch:api-data-timestamp";
+inline constexpr std::string_view kMetaReconciled = "trialsearch:api-reconciled";
 /// + a lexicon's name: its entries.
 inline constexpr std::string_view kMetaLexiconPrefix = "trialsearch:lexicon:";
 /// + an alias key: that name's alias list.

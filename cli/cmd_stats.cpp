@@ -30,6 +30,9 @@ int run_stats(const StatsOptions& o) {
   fmt::print("documents    {}\n", s.documents);
   fmt::print("schema       {}\n", s.schema);
   fmt::print("built        {}\n", s.built);
+  if (!s.data_timestamp.empty())
+    fmt::print("current to   {} (ClinicalTrials.gov data; reconciled {})\n", s.data_timestamp,
+               s.reconciled.empty() ? "never" : s.reconciled);
   fmt::print("sources      {}\n", s.sources_json);
   fmt::print("size on disk {:.1f} MB ({:.1f} MB with {} kept)\n", s.size_bytes / 1e6,
              s.total_size_bytes / 1e6,

@@ -22,6 +22,7 @@ void add_filter_options(CLI::App& sub, SearchFilters& filters);
 
 // Each setup_* adds its subcommand to `app`; when it is chosen, its run sets `exit_code`.
 void setup_index(CLI::App& app, int& exit_code);
+void setup_fetch(CLI::App& app, int& exit_code);
 void setup_search(CLI::App& app, int& exit_code);
 void setup_similar(CLI::App& app, int& exit_code);
 void setup_show(CLI::App& app, int& exit_code);

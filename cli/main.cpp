@@ -15,10 +15,10 @@ namespace {
 constexpr const char* kFooter = R"(Exit codes:
   0  success (a search with zero hits included)
   1  runtime error: missing, unreadable or damaged database, I/O error, a full disk,
-     unknown NCT id
+     unknown NCT id, the API failing beyond fetch's retries
   2  usage error: bad option, bad query syntax, a query over 64 words or 16 wildcards
   3  the database is locked by another writer (see `index --wait`)
-  4  index: finished, but some inputs were skipped as malformed (see the summary)
+  4  index, fetch: finished, but some inputs were skipped as malformed (see the summary)
 
 The database is --db DIR, else $TRIALSEARCH_DB, else $XDG_DATA_HOME/trialsearch/db
 (~/.local/share/trialsearch/db).)";
@@ -29,11 +29,11 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
-    {"index", trialsearch::cli::setup_index},       {"search", trialsearch::cli::setup_search},
-    {"similar", trialsearch::cli::setup_similar},   {"show", trialsearch::cli::setup_show},
-    {"stats", trialsearch::cli::setup_stats},       {"aliases", trialsearch::cli::setup_aliases},
-    {"changes", trialsearch::cli::setup_changes},   {"rollback", trialsearch::cli::setup_rollback},
-    {"validate", trialsearch::cli::setup_validate},
+    {"index", trialsearch::cli::setup_index},       {"fetch", trialsearch::cli::setup_fetch},
+    {"search", trialsearch::cli::setup_search},     {"similar", trialsearch::cli::setup_similar},
+    {"show", trialsearch::cli::setup_show},         {"stats", trialsearch::cli::setup_stats},
+    {"aliases", trialsearch::cli::setup_aliases},   {"changes", trialsearch::cli::setup_changes},
+    {"rollback", trialsearch::cli::setup_rollback}, {"validate", trialsearch::cli::setup_validate},
 };
 
 }  // namespace

@@ -17,6 +17,8 @@ endif()
 
 pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n)
 pkg_check_modules(LibArchive REQUIRED IMPORTED_TARGET libarchive)
+# libcurl: headers at build time; the library is loaded by `fetch` only (indexer/api_client.cpp).
+find_package(CURL REQUIRED)
 pkg_check_modules(Zstd REQUIRED IMPORTED_TARGET libzstd)
 
 # The libraries a search loads, as shared libraries or (TRIALSEARCH_STATIC_LIBS) linked in from

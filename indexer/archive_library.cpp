@@ -1,15 +1,10 @@
 #include "indexer/archive_library.hpp"
 
-#include <dlfcn.h>
-
-#include <fmt/format.h>
+#include "indexer/dynamic_library.hpp"
 
 namespace trialsearch {
 
 namespace {
-
-// The sonames to try: Debian's libarchive13 package, then an unversioned development link.
-constexpr const char* kSonames[] = {"libarchive.so.13", "libarchive.so"};
 
 struct Loaded {
   ArchiveLibrary library{};
@@ -17,32 +12,18 @@ struct Loaded {
   bool ok = false;
 };
 
-template <typename F>
-bool resolve(void* handle, const char* name, F* into, std::string* error) {
-  void* symbol = dlsym(handle, name);
-  if (!symbol) {
-    *error = fmt::format("libarchive lacks {}", name);
-    return false;
-  }
-  *into = reinterpret_cast<F>(symbol);
-  return true;
-}
-
 Loaded load() {
   Loaded out;
-  void* handle = nullptr;
-  for (const char* soname : kSonames)
-    if ((handle = dlopen(soname, RTLD_NOW | RTLD_LOCAL))) break;
+  // Debian's libarchive13 package, then an unversioned development link.
+  void* handle = open_library({"libarchive.so.13", "libarchive.so"}, "libarchive13", &out.error);
   if (!handle) {
-    const char* why = dlerror();
-    out.error =
-        fmt::format("reading zip archives needs libarchive (Debian package libarchive13): {}",
-                    why ? why : "not found");
+    out.error = "reading zip archives " + out.error;
     return out;
   }
   out.ok = true;
 #define TRIALSEARCH_ARCHIVE_RESOLVE(member, function) \
-  out.ok = out.ok && resolve(handle, #function, &out.library.member, &out.error);
+  out.ok =                                            \
+      out.ok && resolve_symbol(handle, "libarchive", #function, &out.library.member, &out.error);
   TRIALSEARCH_ARCHIVE_FUNCTIONS(TRIALSEARCH_ARCHIVE_RESOLVE)
 #undef TRIALSEARCH_ARCHIVE_RESOLVE
   // The handle stays open for the life of the process: the functions are used until exit.

@@ -243,6 +243,7 @@ void finish_database(Xapian::WritableDatabase& db, const AliasGraph& graph,
   db.set_metadata(std::string(kMetaSchema), std::string(kSchemaVersion));
   db.set_metadata(std::string(kMetaBuilt), now_iso());
   if (!sources.empty()) db.set_metadata(std::string(kMetaSources), src.str());
+  for (const auto& [key, value] : options.metadata) db.set_metadata(key, value);
 }
 
 // Content hash by document id, read in one pass over the value stream.
@@ -351,7 +352,11 @@ IndexSummary build_generation(const std::vector<std::string>& sources,
   change.generation = name;
   try {
     ShardBuildResult built = build_shards(
-        [&](TrialSink& sink) { counts = read_sources(sources, sink, &consumed); }, shard_options,
+        [&](TrialSink& sink) {
+          counts =
+              options.read ? options.read(sink, &consumed) : read_sources(sources, sink, &consumed);
+        },
+        shard_options,
         [&](const Origin& where, std::string_view reason) {
           count_skip(summary, summary_mutex, callbacks, where, reason);
         });
@@ -445,7 +450,8 @@ IndexSummary update_live(const std::vector<std::string>& sources,
   std::exception_ptr reader_error;
   std::thread reader([&] {
     try {
-      counts = read_sources(sources, sink, &consumed);
+      counts =
+          options.read ? options.read(sink, &consumed) : read_sources(sources, sink, &consumed);
     } catch (...) {
       reader_error = std::current_exception();
     }
@@ -500,7 +506,8 @@ IndexSummary update_live(const std::vector<std::string>& sources,
   change.time = now_iso();
   change.mode = "update";
   if (auto pending = pending_change(db, options.db_path)) change = std::move(*pending);
-  const std::uint64_t earlier_added = change.added_count, earlier_replaced = change.replaced_count;
+  const std::uint64_t earlier_added = change.added_count, earlier_replaced = change.replaced_count,
+                      earlier_removed = change.removed_count;
   std::uint64_t since_commit = 0, records = 0, bytes_since_commit = 0;
   // The trials of this run: whether each was in the database before, with which content, and
   // the content it has now.
@@ -509,6 +516,9 @@ IndexSummary update_live(const std::vector<std::string>& sources,
     std::string start_hash, hash;
   };
   std::unordered_map<std::string, RunTrial> in_run;
+  // Between our commits the changes are a transaction: a run that fails (its reader threw, a
+  // write failed) drops what it did not commit, where closing the database would commit it.
+  db.begin_transaction();
   auto last_progress = Clock::now();
   auto report = [&](bool force) {
     auto now = Clock::now();
@@ -568,7 +578,8 @@ IndexSummary update_live(const std::vector<std::string>& sources,
     if (++since_commit >= options.commit_every || bytes_since_commit >= options.commit_bytes) {
       store_alias_graph(db, graph);  // the links of exactly the documents committed
       db.set_metadata(std::string(kMetaPendingChange), change_to_json(change));
-      db.commit();
+      db.commit_transaction();
+      db.begin_transaction();
       since_commit = 0;
       bytes_since_commit = 0;
     }
@@ -576,6 +587,14 @@ IndexSummary update_live(const std::vector<std::string>& sources,
   }
   closer.join();
   if (reader_error) std::rethrow_exception(reader_error);
+  for (const auto& nct_id : options.remove_ids) {
+    const std::string term = id_term(nct_id);
+    if (in_run.count(term) || db.postlist_begin(term) == db.postlist_end(term)) continue;
+    db.delete_document(term);
+    graph.remove_provenance(nct_id);
+    if (change.removed.size() < kMaxLoggedIds) change.removed.push_back(nct_id);
+    ++summary.removed;
+  }
   for (const auto& [term, t] : in_run) {
     if (!t.existed)
       ++summary.added;
@@ -592,7 +611,7 @@ IndexSummary update_live(const std::vector<std::string>& sources,
   // The documents and their links first; then lexicons, synonyms and metadata as one
   // transaction, so that a failure there (a lexicon that cannot be stored) changes none of them.
   store_alias_graph(db, graph);
-  db.commit();
+  db.commit_transaction();
   summary.generation = live_generation(options.db_path).value_or("");
   db.begin_transaction(false);
   try {
@@ -604,7 +623,8 @@ IndexSummary update_live(const std::vector<std::string>& sources,
     db.set_metadata(std::string(kMetaPendingChange), "");
     change.added_count = earlier_added + summary.added;
     change.replaced_count = earlier_replaced + summary.replaced;
-    if (change.added_count || change.replaced_count) {
+    change.removed_count = earlier_removed + summary.removed;
+    if (change.added_count || change.replaced_count || change.removed_count) {
       change.generation = summary.generation;
       change.documents = summary.documents;
       append_change(options.db_path, change);

@@ -2,6 +2,7 @@
 /// one writer, upserts by NCT id, alias and synonym tables, metadata.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -13,6 +14,7 @@
 #include <xapian.h>
 
 #include "indexer/change_log.hpp"
+#include "indexer/source_reader.hpp"
 
 namespace trialsearch {
 
@@ -32,6 +34,16 @@ struct IndexOptions {
   unsigned keep = 1;  ///< older generations kept for rollback after a snapshot
   /// A snapshot that would remove more than this share of the live trials is not published.
   double max_removed_share = 0.10;
+  /// When set, trials come from this instead of `sources` (the API client streams its pages
+  /// through it). It runs on the reader thread; when it throws, the run fails and the documents
+  /// not yet committed are dropped (an upsert commits every commit_every documents).
+  std::function<ReadCounts(TrialSink& sink, std::atomic<std::uint64_t>* consumed)> read;
+  /// NCT ids an upsert removes from the live database, unless the run read them (trials the
+  /// registry no longer lists).
+  std::vector<std::string> remove_ids;
+  /// Metadata stored in the run's last transaction, with the synonyms and the summary: only a
+  /// run that committed everything stores it (the API's high-water mark).
+  std::map<std::string, std::string> metadata;
 };
 
 /// Whether `candidate`, a record of the trial `held` holds, should replace it: a later last

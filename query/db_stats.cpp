@@ -4,6 +4,7 @@
 
 #include "analyzers/fields.hpp"
 #include "base/db_metadata.hpp"
+#include "indexer/api_fetch.hpp"
 #include "indexer/generations.hpp"
 #include "indexer/json_writer.hpp"
 #include "indexer/synonym_table.hpp"
@@ -43,6 +44,8 @@ DbStats database_stats(const Xapian::Database& db, const std::string& path) {
   s.built = db.get_metadata(std::string(kMetaBuilt));
   s.sources_json = db.get_metadata(std::string(kMetaSources));
   s.last_run_json = db.get_metadata(std::string(kMetaLastRun));
+  s.data_timestamp = db.get_metadata(std::string(kMetaDataTimestamp));
+  s.reconciled = db.get_metadata(std::string(kMetaReconciled));
   s.by_status = counts_by_prefix(db, field("status").prefix);
   s.by_phase = counts_by_prefix(db, field("phase").prefix);
   s.synonym_keys = alias_list_count(db);
@@ -62,6 +65,8 @@ std::string stats_to_json(const DbStats& s) {
   w.key("documents").value(s.documents);
   w.key("schema").value(s.schema);
   w.key("built").value(s.built);
+  w.key("data_timestamp").value(s.data_timestamp);
+  w.key("reconciled").value(s.reconciled);
   w.key("sources").raw(s.sources_json.empty() ? "[]" : s.sources_json);
   w.key("by_status").begin_object();
   for (const auto& [k, v] : s.by_status) w.key(k).value(v);

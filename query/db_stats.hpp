@@ -19,6 +19,9 @@ struct DbStats {
   std::string built;
   std::string sources_json;   ///< JSON array of the last run's sources
   std::string last_run_json;  ///< JSON summary of the last index run
+  /// The API's dataTimestamp the index is current to (`fetch`), "" when never fetched.
+  std::string data_timestamp;
+  std::string reconciled;  ///< the dataTimestamp of fetch's last reconciliation
   std::map<std::string, std::uint64_t> by_status;
   std::map<std::string, std::uint64_t> by_phase;
   std::uint64_t synonym_keys = 0;
