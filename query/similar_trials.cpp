@@ -76,11 +76,11 @@ bool is_stopword(std::string_view w) {
 class FeedbackDecider : public Xapian::ExpandDecider {
  public:
   FeedbackDecider(const Xapian::Database& db, std::set<std::string> groups,
-                  std::set<std::string> drop, std::set<std::string> intervention_terms)
+                  std::set<std::string> drop, std::set<std::string> named)
       : db_(db),
         groups_(std::move(groups)),
         drop_(std::move(drop)),
-        intervention_terms_(std::move(intervention_terms)),
+        named_(std::move(named)),
         max_freq_(static_cast<Xapian::doccount>(kMaxTermShare * db.get_doccount()) + 1) {}
 
   bool operator()(const std::string& term) const override {
@@ -88,7 +88,8 @@ class FeedbackDecider : public Xapian::ExpandDecider {
     if (group.empty() || (!groups_.empty() && !groups_.count(group))) return false;
     std::string word;
     const std::string f = field_of_term(term, &word);
-    if (f == "intervention" && !intervention_terms_.count(term)) return false;
+    if ((f == "intervention" || f == "mesh" || f == "mesh-term") && !named_.count(term))
+      return false;
     if (drop_.count(word) || drop_.count(term)) return false;
     if (word.size() < 3 || is_stopword(word)) return false;
     if (std::all_of(word.begin(), word.end(),
@@ -103,7 +104,7 @@ class FeedbackDecider : public Xapian::ExpandDecider {
   const Xapian::Database& db_;
   std::set<std::string> groups_;
   std::set<std::string> drop_;
-  std::set<std::string> intervention_terms_;  ///< of the sources' intervention names
+  std::set<std::string> named_;  ///< named_terms() of the sources
   Xapian::doccount max_freq_;
 };
 
@@ -210,30 +211,38 @@ std::map<std::string, std::string> condition_concepts(const std::vector<Trial>& 
   return concepts;
 }
 
-// The words of the sources' intervention names and other names, as the intervention field's
-// terms: a drug or procedure is named by them, while its description's words ("dose", "day",
-// "incision", "identified") make trials alike for the wrong reason. The letters of a code
-// ("bms" of "BMS-986353", a sponsor's) are not kept: the code itself is a drug-code term.
-std::set<std::string> intervention_name_terms(const std::vector<Trial>& sources) {
+// The terms the sources name things by, for the fields whose other terms mislead: the words of
+// their intervention names and other names (not of the descriptions: "dose", "day", "incision",
+// "identified" make trials alike for the wrong reason; nor a code's letters, "bms" of
+// "BMS-986353", a sponsor's: the code itself is a drug-code term), and their MeSH descriptors'
+// words and names (not the tree ancestors' that thousands of trials share: "neoplasms",
+// "modulators, tubulin").
+std::set<std::string> named_terms(const std::vector<Trial>& sources) {
   std::set<std::string> terms;
-  const std::string_view prefix = field("intervention").prefix;
   auto digits = [](std::string_view w) {
     return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) {
       return std::isdigit(static_cast<unsigned char>(c));
     });
   };
-  for (const Trial& t : sources)
-    for (const auto& i : t.interventions) {
-      std::vector<std::string> names{i.name};
-      names.insert(names.end(), i.other_names.begin(), i.other_names.end());
-      for (const auto& name : names) {
-        std::vector<std::string> words = split_words(fold(name));
-        for (std::size_t w = 0; w < words.size(); ++w) {
-          if (w + 1 < words.size() && digits(words[w + 1]) && !digits(words[w])) continue;
-          terms.insert(make_term(prefix, stem_of(words[w])));
-        }
-      }
+  auto add_words = [&](std::string_view prefix, std::string_view name) {
+    std::vector<std::string> words = split_words(fold(name));
+    for (std::size_t w = 0; w < words.size(); ++w) {
+      if (w + 1 < words.size() && digits(words[w + 1]) && !digits(words[w])) continue;
+      terms.insert(make_term(prefix, stem_of(words[w])));
     }
+  };
+  for (const Trial& t : sources) {
+    for (const auto& i : t.interventions) {
+      add_words(field("intervention").prefix, i.name);
+      for (const auto& o : i.other_names) add_words(field("intervention").prefix, o);
+    }
+    for (const auto* list : {&t.condition_mesh, &t.intervention_mesh})
+      for (const auto& m : *list) {
+        add_words(field("mesh").prefix, m);
+        if (std::string v = filter_value(m); !v.empty())
+          terms.insert(make_term(field("mesh-term").prefix, v));
+      }
+  }
   return terms;
 }
 
@@ -277,8 +286,7 @@ SimilarResult find_similar(const Xapian::Database& db, const SimilarOptions& opt
     result.sources.push_back(std::string(trim(id)));
   }
 
-  FeedbackDecider decider(db, groups, parse_drops(options.drop),
-                          intervention_name_terms(source_trials));
+  FeedbackDecider decider(db, groups, parse_drops(options.drop), named_terms(source_trials));
   Xapian::Enquire enquire(db);
   Xapian::ESet eset = enquire.get_eset(kFeedbackTerms, rset, &decider);
   // Words are shown (terms, --explain) only with records.

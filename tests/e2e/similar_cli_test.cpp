@@ -216,3 +216,26 @@ TEST_CASE("similar: suggestions sharing a condition come first, unless --only dr
   // Only the drug's name is shared by drug: not the dosing words every description has.
   CHECK(ids_of(run({"--only", "drug"})) == std::vector<std::string>{"NCT09800002"});
 }
+
+TEST_CASE("similar --only mesh: a shared MeSH tree ancestor is not a shared topic",
+          "[e2e][similar]") {
+  auto study = [](const std::string& id, const std::string& mesh, const std::string& ancestor) {
+    return fmt::format(
+        R"({{"protocolSection":{{"identificationModule":{{"nctId":"{}","briefTitle":"Trial {}"}},)"
+        R"("statusModule":{{"overallStatus":"RECRUITING"}}}},)"
+        R"("derivedSection":{{"conditionBrowseModule":{{"meshes":[{{"id":"D1","term":"{}"}}],)"
+        R"("ancestors":[{{"id":"D2","term":"{}"}}]}}}}}})",
+        id, id, mesh, ancestor);
+  };
+  test::TempDir dir;
+  std::string db = (dir.path() / "db").string();
+  std::string ndjson = study("NCT09700001", "Thymoma", "Neoplasms by Histologic Type") + "\n" +
+                       study("NCT09700002", "Thymoma", "Neoplasms, Glandular") + "\n" +
+                       study("NCT09700003", "Osteosarcoma", "Neoplasms by Histologic Type") + "\n" +
+                       study("NCT09700004", "Asthma", "Lung Diseases") + "\n";
+  REQUIRE(run_cli({"index", "-q", "--db", db, "-"}, ndjson).exit_code == 0);
+  auto r = run_cli({"similar", "--db", db, "--json", "--only", "mesh", "NCT09700001"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(ids_of(r.out) == std::vector<std::string>{"NCT09700002"});
+}
