@@ -121,7 +121,9 @@ class QueueSink : public TrialSink {
             const IndexCallbacks& callbacks)
       : queue_(queue), summary_(summary), summary_mutex_(summary_mutex), callbacks_(callbacks) {}
 
-  void trial(Trial&& t) override { queue_.push(Numbered{seq_++, std::move(t)}); }
+  void trial(Trial&& t) override {
+    if (!queue_.push(Numbered{seq_++, std::move(t)})) throw ReadingStopped{};
+  }
 
   void skipped(const Origin& where, std::string_view reason) override {
     count_skip(summary_, summary_mutex_, callbacks_, where, reason);
@@ -433,6 +435,8 @@ IndexSummary update_live(const std::vector<std::string>& sources,
   std::thread reader([&] {
     try {
       counts = read_sources(sources, sink, &consumed);
+    } catch (const ReadingStopped&) {
+      // the writer failed and closed the queue: its error is the one reported
     } catch (...) {
       reader_error = std::current_exception();
     }
