@@ -406,6 +406,51 @@ IndexSummary build_generation(const std::vector<std::string>& sources,
   return summary;
 }
 
+// A trial of this run: whether it was in the database before, with which content, and the
+// content it has now.
+struct RunTrial {
+  bool existed = false;
+  std::string start_hash, hash;
+};
+
+enum class Applied : bool { Unchanged, Written };
+
+// One built document into the live database: added; or replacing the copy indexed when its
+// content differs and it is not older (the status change logged, the old copy's alias links
+// dropped); else nothing (Unchanged). `seen` is the trial's entry for this run (`first_copy`:
+// just made), `change` what the change log will say. A written document's alias links go
+// into `graph`, its words into the spelling table.
+Applied apply_document(Xapian::WritableDatabase& db, BuiltDocument& built, RunTrial& seen,
+                       bool first_copy, AliasGraph& graph, ChangeEntry& change) {
+  Xapian::PostingIterator p = db.postlist_begin(built.id_term);
+  if (p != db.postlist_end(built.id_term)) {
+    Xapian::docid id = *p;
+    Xapian::Document old = db.get_document(id);
+    const std::string old_hash = old.get_value(kSlotContentHash);
+    if (first_copy) {
+      seen.existed = true;
+      seen.start_hash = seen.hash = old_hash;
+    }
+    if (old_hash == built.content_hash || !supersedes(built.document, old))
+      return Applied::Unchanged;
+    std::string old_status = status_of(old);
+    if (old_status != built.status && change.status_changes.size() < kMaxLoggedIds)
+      change.status_changes.push_back({built.nct_id, old_status, built.status});
+    db.replace_document(id, built.document);
+    graph.remove_provenance(built.nct_id);
+  } else {
+    db.add_document(built.document);
+    if (change.added.size() < kMaxLoggedIds) change.added.push_back(built.nct_id);
+  }
+  seen.hash = built.content_hash;
+  for (const auto& g : built.alias_groups) graph.link_group(g, built.nct_id);
+  std::sort(built.spelling_words.begin(), built.spelling_words.end());
+  built.spelling_words.erase(std::unique(built.spelling_words.begin(), built.spelling_words.end()),
+                             built.spelling_words.end());
+  for (const auto& w : built.spelling_words) db.add_spelling(w);
+  return Applied::Written;
+}
+
 // Upserts into the live database: new trials added, changed ones replaced, unchanged ones
 // skipped by content hash. Commits every options.commit_every documents, so a killed run leaves
 // the database at its last commit and the next run completes the work.
@@ -487,12 +532,6 @@ IndexSummary update_live(const std::vector<std::string>& sources,
   AliasGraph graph = load_alias_graph(db);
   ChangeEntry change;
   std::uint64_t since_commit = 0, records = 0, bytes_since_commit = 0;
-  // The trials of this run: whether each was in the database before, with which content, and
-  // the content it has now.
-  struct RunTrial {
-    bool existed = false;
-    std::string start_hash, hash;
-  };
   std::unordered_map<std::string, RunTrial> in_run;
   auto last_progress = Clock::now();
   auto report = [&](bool force) {
@@ -516,37 +555,12 @@ IndexSummary update_live(const std::vector<std::string>& sources,
     // Each trial is counted once, by what it was before the run and what it is after: a trial
     // that two inputs hold (a zip and an NDJSON) is one duplicate, not two replacements.
     auto [run_entry, first_copy] = in_run.try_emplace(built.id_term);
-    RunTrial& seen = run_entry->second;
     if (!first_copy) ++summary.duplicates;
-    Xapian::PostingIterator p = db.postlist_begin(built.id_term);
-    if (p != db.postlist_end(built.id_term)) {
-      Xapian::docid id = *p;
-      Xapian::Document old = db.get_document(id);
-      const std::string old_hash = old.get_value(kSlotContentHash);
-      if (first_copy) {
-        seen.existed = true;
-        seen.start_hash = seen.hash = old_hash;
-      }
-      if (old_hash == built.content_hash || !supersedes(built.document, old)) {
-        report(false);
-        continue;
-      }
-      std::string old_status = status_of(old);
-      if (old_status != built.status && change.status_changes.size() < kMaxLoggedIds)
-        change.status_changes.push_back({built.nct_id, old_status, built.status});
-      db.replace_document(id, built.document);
-      graph.remove_provenance(built.nct_id);
-    } else {
-      db.add_document(built.document);
-      if (change.added.size() < kMaxLoggedIds) change.added.push_back(built.nct_id);
+    if (apply_document(db, built, run_entry->second, first_copy, graph, change) ==
+        Applied::Unchanged) {
+      report(false);
+      continue;
     }
-    seen.hash = built.content_hash;
-    for (const auto& g : built.alias_groups) graph.link_group(g, built.nct_id);
-    std::sort(built.spelling_words.begin(), built.spelling_words.end());
-    built.spelling_words.erase(
-        std::unique(built.spelling_words.begin(), built.spelling_words.end()),
-        built.spelling_words.end());
-    for (const auto& w : built.spelling_words) db.add_spelling(w);
     bytes_since_commit += pending_bytes(built.document);
     if (++since_commit >= options.commit_every || bytes_since_commit >= options.commit_bytes) {
       store_alias_graph(db, graph);  // the links of exactly the documents committed
