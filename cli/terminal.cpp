@@ -93,7 +93,7 @@ std::string wrap_paragraphs(std::string_view text, std::size_t width, std::size_
     std::size_t hang = 0;
     if (body.size() > 2 && (body[0] == '*' || body[0] == '-' || body[0] == '\xE2')) {
       std::size_t sp = body.find(' ');
-      if (sp != std::string_view::npos && sp <= 3) hang = columns(body.substr(0, sp + 1));
+      if (sp <= 3) hang = columns(body.substr(0, sp + 1));  // npos is never <= 3
     } else {
       std::size_t d = 0;
       while (d < body.size() && std::isdigit(static_cast<unsigned char>(body[d]))) ++d;

@@ -121,7 +121,9 @@ class QueueSink : public TrialSink {
             const IndexCallbacks& callbacks)
       : queue_(queue), summary_(summary), summary_mutex_(summary_mutex), callbacks_(callbacks) {}
 
-  void trial(Trial&& t) override { queue_.push(Numbered{seq_++, std::move(t)}); }
+  void trial(Trial&& t) override {
+    if (!queue_.push(Numbered{seq_++, std::move(t)})) throw ReadingStopped{};
+  }
 
   void skipped(const Origin& where, std::string_view reason) override {
     count_skip(summary_, summary_mutex_, callbacks_, where, reason);
@@ -422,6 +424,53 @@ IndexSummary build_generation(const std::vector<std::string>& sources,
   return summary;
 }
 
+// A trial of this run: whether it was in the database before, with which content, and the
+// content it has now.
+struct RunTrial {
+  bool existed = false;
+  std::string start_hash, hash;
+};
+
+enum class Applied : bool { Unchanged, Written };
+
+// One built document into the live database: added; or replacing the copy indexed when its
+// content differs and it is not older (the status change logged, the old copy's alias links
+// dropped); else nothing (Unchanged). `seen` is the trial's entry for this run (`first_copy`:
+// just made), `change` what the change log will say. A written document's alias links go
+// into `graph`, its words into the spelling table.
+Applied apply_document(Xapian::WritableDatabase& db, BuiltDocument& built, RunTrial& seen,
+                       bool first_copy, AliasGraph& graph, ChangeEntry& change) {
+  Xapian::PostingIterator p = db.postlist_begin(built.id_term);
+  if (p != db.postlist_end(built.id_term)) {
+    Xapian::docid id = *p;
+    Xapian::Document old = db.get_document(id);
+    const std::string old_hash = old.get_value(kSlotContentHash);
+    if (first_copy) {
+      seen.existed = true;
+      seen.start_hash = seen.hash = old_hash;
+    }
+    if (old_hash == built.content_hash || !supersedes(built.document, old))
+      return Applied::Unchanged;
+    if (seen.existed && seen.hash == seen.start_hash) ++change.replaced_count;
+    std::string old_status = status_of(old);
+    if (old_status != built.status && change.status_changes.size() < kMaxLoggedIds)
+      change.status_changes.push_back({built.nct_id, old_status, built.status});
+    db.replace_document(id, built.document);
+    graph.remove_provenance(built.nct_id);
+  } else {
+    db.add_document(built.document);
+    ++change.added_count;
+    if (change.added.size() < kMaxLoggedIds) change.added.push_back(built.nct_id);
+  }
+  seen.hash = built.content_hash;
+  for (const auto& g : built.alias_groups) graph.link_group(g, built.nct_id);
+  std::sort(built.spelling_words.begin(), built.spelling_words.end());
+  built.spelling_words.erase(std::unique(built.spelling_words.begin(), built.spelling_words.end()),
+                             built.spelling_words.end());
+  for (const auto& w : built.spelling_words) db.add_spelling(w);
+  return Applied::Written;
+}
+
 // Upserts into the live database: new trials added, changed ones replaced, unchanged ones
 // skipped by content hash. Commits every options.commit_every documents, so a killed run leaves
 // the database at its last commit and the next run completes the work.
@@ -452,6 +501,8 @@ IndexSummary update_live(const std::vector<std::string>& sources,
     try {
       counts =
           options.read ? options.read(sink, &consumed) : read_sources(sources, sink, &consumed);
+    } catch (const ReadingStopped&) {
+      // the writer failed and closed the queue: its error is the one reported
     } catch (...) {
       reader_error = std::current_exception();
     }
@@ -509,12 +560,6 @@ IndexSummary update_live(const std::vector<std::string>& sources,
   const std::uint64_t earlier_added = change.added_count, earlier_replaced = change.replaced_count,
                       earlier_removed = change.removed_count;
   std::uint64_t since_commit = 0, records = 0, bytes_since_commit = 0;
-  // The trials of this run: whether each was in the database before, with which content, and
-  // the content it has now.
-  struct RunTrial {
-    bool existed = false;
-    std::string start_hash, hash;
-  };
   std::unordered_map<std::string, RunTrial> in_run;
   // Between our commits the changes are a transaction: a run that fails (its reader threw, a
   // write failed) drops what it did not commit, where closing the database would commit it.
@@ -541,39 +586,12 @@ IndexSummary update_live(const std::vector<std::string>& sources,
     // Each trial is counted once, by what it was before the run and what it is after: a trial
     // that two inputs hold (a zip and an NDJSON) is one duplicate, not two replacements.
     auto [run_entry, first_copy] = in_run.try_emplace(built.id_term);
-    RunTrial& seen = run_entry->second;
     if (!first_copy) ++summary.duplicates;
-    Xapian::PostingIterator p = db.postlist_begin(built.id_term);
-    if (p != db.postlist_end(built.id_term)) {
-      Xapian::docid id = *p;
-      Xapian::Document old = db.get_document(id);
-      const std::string old_hash = old.get_value(kSlotContentHash);
-      if (first_copy) {
-        seen.existed = true;
-        seen.start_hash = seen.hash = old_hash;
-      }
-      if (old_hash == built.content_hash || !supersedes(built.document, old)) {
-        report(false);
-        continue;
-      }
-      if (seen.existed && seen.hash == seen.start_hash) ++change.replaced_count;
-      std::string old_status = status_of(old);
-      if (old_status != built.status && change.status_changes.size() < kMaxLoggedIds)
-        change.status_changes.push_back({built.nct_id, old_status, built.status});
-      db.replace_document(id, built.document);
-      graph.remove_provenance(built.nct_id);
-    } else {
-      db.add_document(built.document);
-      ++change.added_count;
-      if (change.added.size() < kMaxLoggedIds) change.added.push_back(built.nct_id);
+    if (apply_document(db, built, run_entry->second, first_copy, graph, change) ==
+        Applied::Unchanged) {
+      report(false);
+      continue;
     }
-    seen.hash = built.content_hash;
-    for (const auto& g : built.alias_groups) graph.link_group(g, built.nct_id);
-    std::sort(built.spelling_words.begin(), built.spelling_words.end());
-    built.spelling_words.erase(
-        std::unique(built.spelling_words.begin(), built.spelling_words.end()),
-        built.spelling_words.end());
-    for (const auto& w : built.spelling_words) db.add_spelling(w);
     bytes_since_commit += pending_bytes(built.document);
     if (++since_commit >= options.commit_every || bytes_since_commit >= options.commit_bytes) {
       store_alias_graph(db, graph);  // the links of exactly the documents committed

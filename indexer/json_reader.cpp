@@ -52,7 +52,7 @@ template <class F>
 void for_each(Node node, F f) {
   simdjson::dom::array items;
   if (node.get_array().get(items) != simdjson::SUCCESS) return;
-  for (element item : items) f(Node(std::move(item)));
+  for (element item : items) f(Node(element(item)));  // a copied handle: moving one does nothing
 }
 
 // Calls f(Node) for each object in an array (other elements ignored).

@@ -36,7 +36,7 @@ class DispatchSink : public TrialSink {
     ++read;
     if (on_read_) on_read_();
     std::size_t shard = std::hash<std::string>{}(t.nct_id) % queues_.size();
-    queues_[shard]->push(std::move(t));
+    if (!queues_[shard]->push(std::move(t))) throw ReadingStopped{};
   }
   void skipped(const Origin& where, std::string_view reason) override { skipped_(where, reason); }
   std::uint64_t read = 0;
@@ -142,7 +142,8 @@ void build_one_shard(BoundedQueue<Trial>& queue, const std::string& path,
     }
   } catch (...) {
     out.error = std::current_exception();
-    // drain so the reader never blocks on a dead shard
+    // closed, so that the reader stops at its next trial for this shard instead of reading on
+    queue.close();
     while (queue.pop()) {
     }
   }
@@ -189,6 +190,8 @@ ShardBuildResult build_shards(const std::function<void(TrialSink&)>& read,
   std::exception_ptr read_error;
   try {
     read(sink);
+  } catch (const ReadingStopped&) {
+    // a shard failed and closed its queue: its error is rethrown below
   } catch (...) {
     read_error = std::current_exception();
   }

@@ -18,4 +18,10 @@ class TrialSink {
   virtual void skipped(const Origin& where, std::string_view reason) = 0;
 };
 
+/// Thrown by a sink's trial() when the pipeline behind it has stopped (a shard or the writer
+/// failed): the reader stops at the next trial instead of parsing the rest of its input, and the
+/// pipeline reports its own error, the first one. Not a std::exception, so that a reader's
+/// error handling (which turns one into a skipped record) lets it through.
+struct ReadingStopped {};
+
 }  // namespace trialsearch

@@ -92,6 +92,12 @@ MatchCount count_matches(const Xapian::Database& db, const Xapian::Query& query,
           all.get_matches_lower_bound()};
 }
 
+// The all-words tier alone gives the page when the page is full and its last hit outweighs
+// any partial match (`rest_bound`: Xapian's bound for the rest of the query).
+bool top_tier_fills_page(const Xapian::MSet& page, std::size_t limit, double rest_bound) {
+  return page.size() == limit && page[page.size() - 1].get_weight() > rest_bound;
+}
+
 Xapian::valueno facet_slot(std::string_view name) {
   if (const FacetSpec* f = find_facet(name)) return f->slot;
   throw UsageError(fmt::format("unknown facet '{}' (facets: {})", name, facet_names(" ")));
@@ -352,8 +358,7 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
     Xapian::MSet bound = rest.get_mset(0, 0);
     enquire.set_query(filtered(tiers.top));
     mset = enquire.get_mset(options.offset, options.limit);
-    done = mset.size() == options.limit &&
-           mset[mset.size() - 1].get_weight() > bound.get_max_possible();
+    done = top_tier_fills_page(mset, options.limit, bound.get_max_possible());
   }
   if (!done) {
     enquire.set_query(query);

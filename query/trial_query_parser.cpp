@@ -592,6 +592,13 @@ bool positional_prefix(std::string_view prefix) {
   return true;
 }
 
+// Whether two queries are the same: the same operators, subqueries and terms, with the same
+// wqf and positions. Xapian 1.4 gives no access to a leaf's wqf or position other than its
+// description, so the descriptions are compared (they spell the whole tree).
+bool same_query(const Xapian::Query& a, const Xapian::Query& b) {
+  return a.get_description() == b.get_description();
+}
+
 // What a quoted phrase becomes in a field indexed without positions (summary, eligibility),
 // where as a phrase it would match nothing.
 enum class Unpositioned {
@@ -635,7 +642,7 @@ Xapian::Query relax_unpositioned_phrases(const Xapian::Query& q,
   for (std::size_t i = 0; i < n; ++i) {
     Xapian::Query sub = q.get_subquery(i);
     subs.push_back(relax_unpositioned_phrases(sub, how));
-    changed |= subs.back().get_description() != sub.get_description();
+    changed |= !same_query(subs.back(), sub);
   }
   return changed ? Xapian::Query(type, subs.begin(), subs.end()) : q;
 }
@@ -680,7 +687,7 @@ struct TrialQueryParser::Impl {
         continue;
       }
       Xapian::Query kept = without_excluded(sub);
-      changed |= !kept.get_description().empty() && kept.get_description() != sub.get_description();
+      changed |= !kept.get_description().empty() && !same_query(kept, sub);
       subs.push_back(std::move(kept));
     }
     if (!changed) return q;
@@ -772,6 +779,101 @@ struct TrialQueryParser::Impl {
     }
     return Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end());
   }
+
+  /// The tiers of plain words (no operators, fields or quotes): the match set as QueryParser
+  /// gives it (`all`), the weights from by_field(); in relaxed mode, an all-words tier.
+  QueryTiers plain_word_tiers(const std::string& s, const std::vector<std::string>& words,
+                              std::size_t typed_words, MatchMode mode, Xapian::Query all) const {
+    QueryTiers tiers{all, {}, {}};
+    Xapian::Query& query = tiers.query;
+    // Plain words: the match set as QueryParser gives it, the weights from by_field().
+    // The words scored, stopwords left out: with them, QueryParser would read a lower-case
+    // "and" or "or" as an operator (FLAG_BOOLEAN_ANY_CASE) and score "the" as a word.
+    std::string plain;
+    for (const auto& w : words) plain += (plain.empty() ? "" : " ") + w;
+    if (plain != s) all = query = parse_with(plain, Xapian::Query::OP_AND);
+    Xapian::Query scored = by_field(plain);
+    bool one_word = same_query(parse_with(plain, Xapian::Query::OP_OR), all);
+    // Every word, each in any default field: the AND of the words' by_field() queries weighs a
+    // trial exactly as `scored` does (the same terms, summed), and lets Xapian skip through the
+    // rarest word instead of scanning `scored`. Not when synonyms of several words together
+    // (multi-word synonyms) make `scored` more than its words.
+    Xapian::Query every = scored;
+    bool split = false;
+    if (!one_word && mode != MatchMode::Any) {
+      std::vector<Xapian::Query> per_word;
+      std::set<std::string> word_terms;
+      for (const auto& w : words) {
+        per_word.push_back(by_field(w));
+        word_terms.insert(per_word.back().get_unique_terms_begin(),
+                          per_word.back().get_unique_terms_end());
+      }
+      split = word_terms ==
+              std::set<std::string>(scored.get_unique_terms_begin(), scored.get_unique_terms_end());
+      every = split ? Xapian::Query(Xapian::Query::OP_AND, per_word.begin(), per_word.end())
+                    : Xapian::Query(Xapian::Query::OP_FILTER, scored, all);
+    }
+    if (mode == MatchMode::Any || one_word)
+      query = scored;
+    else if (mode == MatchMode::All)
+      query = every;
+    else
+      query = Xapian::Query(Xapian::Query::OP_OR,
+                            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, every, kAllWordsBoost),
+                            scored);
+    Xapian::Query phrase_boost;
+    if (mode != MatchMode::Any && words.size() >= 2 && typed_words <= 6) {
+      Xapian::Query phrase = parse_with(phrase_in_boost_fields(s), Xapian::Query::OP_AND);
+      phrase_boost = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                   Xapian::Query(Xapian::Query::OP_FILTER, every, phrase),
+                                   kPhraseBoost * kAllWordsBoost);
+      query = Xapian::Query(Xapian::Query::OP_OR, query, phrase_boost);
+    }
+    // In relaxed mode a trial with every word weighs (boost + 1) x its `scored` weight, a trial
+    // with some words its `scored` weight: the top tier is the first kind, with its phrase boost.
+    if (mode == MatchMode::Relaxed && split) {
+      tiers.top = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, every, kAllWordsBoost + 1);
+      if (!phrase_boost.empty())
+        tiers.top = Xapian::Query(Xapian::Query::OP_OR, tiers.top, phrase_boost);
+      tiers.rest = scored;
+    }
+    return tiers;
+  }
+
+  /// The tiers of a query with operators, fields or quotes: each parse relaxed two ways; a
+  /// quoted phrase's in-order matches are the top tier.
+  QueryTiers operator_tiers(const std::string& s, const Xapian::Query& raw_all,
+                            MatchMode mode) const {
+    QueryTiers tiers;
+    Xapian::Query& query = tiers.query;
+    // Operators, fields, quotes. Each parse is relaxed two ways (parsing reads the synonym
+    // table: done once per default operator).
+    const Xapian::Query raw_any =
+        mode == MatchMode::All ? Xapian::Query() : parse_raw(s, Xapian::Query::OP_OR);
+    auto build = [&](Unpositioned how) {
+      Xapian::Query every_word = relax_unpositioned_phrases(raw_all, how);
+      if (mode == MatchMode::All) return every_word;
+      Xapian::Query any = relax_unpositioned_phrases(raw_any, how);
+      if (mode == MatchMode::Any || same_query(any, every_word)) return any;
+      return Xapian::Query(
+          Xapian::Query::OP_OR,
+          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, every_word, kAllWordsBoost), any);
+    };
+    query = build(Unpositioned::AllWords);
+    // A quoted phrase matches in order where positions are kept, and as all of its words in
+    // summary and eligibility: trials with it in order rank first, as with the all-words tier
+    // of plain words. They are the top tier (weighed as in `query`), which spares the search
+    // the long AND over summary and eligibility whenever they fill the page. Not under NOT,
+    // where dropping the phrase's unpositioned branches would widen the match set.
+    Xapian::Query in_order = build(Unpositioned::Drop);
+    if (!in_order.empty() && !same_query(in_order, query) && !has_negation(query)) {
+      Xapian::Query first(Xapian::Query::OP_SCALE_WEIGHT, in_order, kAllWordsBoost);
+      tiers.top = Xapian::Query(Xapian::Query::OP_AND_MAYBE, first, query);
+      tiers.rest = query;
+      query = Xapian::Query(Xapian::Query::OP_OR, first, query);
+    }
+    return tiers;
+  }
 };
 
 TrialQueryParser::TrialQueryParser(const Xapian::Database& db)
@@ -816,13 +918,36 @@ std::size_t query_wildcard_count(std::string_view text) {
   return wildcards;
 }
 
-QueryTiers TrialQueryParser::parse_tiers(std::string_view text, MatchMode mode) const {
-  // At the door, before any work that grows with the words.
+namespace {
+
+// At the door, before any work that grows with the words: a query over kMaxQueryWords words or
+// kMaxQueryWildcards wildcards is a usage error.
+void check_query_size(std::string_view text) {
   if (auto words = query_word_count(text); words > kMaxQueryWords)
     throw UsageError(fmt::format("query too long: {} words (at most {})", words, kMaxQueryWords));
   if (auto wildcards = query_wildcard_count(text); wildcards > kMaxQueryWildcards)
     throw UsageError(
         fmt::format("query too broad: {} wildcards (at most {})", wildcards, kMaxQueryWildcards));
+}
+
+// An NCT id typed in the query brings that trial first (and the trial may match no other word:
+// no tiers then).
+void boost_typed_ids(const std::vector<std::string>& words, QueryTiers& tiers) {
+  Xapian::Query& query = tiers.query;
+  for (const auto& w : words) {
+    if (is_nct_id(w)) {
+      query = Xapian::Query(
+          Xapian::Query::OP_OR,
+          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(w), kIdBoost), query);
+      tiers.top = tiers.rest = Xapian::Query();
+    }
+  }
+}
+
+}  // namespace
+
+QueryTiers TrialQueryParser::parse_tiers(std::string_view text, MatchMode mode) const {
+  check_query_size(text);
   std::string s = fold_query(text);
   impl_->last_text = s;
   if (trim(s).empty()) return {Xapian::Query::MatchAll, {}, {}};
@@ -832,104 +957,12 @@ QueryTiers TrialQueryParser::parse_tiers(std::string_view text, MatchMode mode) 
                                 ? alias_terms_excluded(impl_->db, s, AliasMode::Strict)
                                 : std::set<std::string>{};
   const Xapian::Query raw_all = impl_->parse_raw(s, Xapian::Query::OP_AND);
-  Xapian::Query all = relax_unpositioned_phrases(raw_all);
-  QueryTiers tiers{all, {}, {}};
-  Xapian::Query& query = tiers.query;
   const auto typed_words = plain_words(s);
   const auto words = scored_words(typed_words);
-  if (!words.empty()) {
-    // Plain words: the match set as QueryParser gives it, the weights from by_field().
-    // The words scored, stopwords left out: with them, QueryParser would read a lower-case
-    // "and" or "or" as an operator (FLAG_BOOLEAN_ANY_CASE) and score "the" as a word.
-    std::string plain;
-    for (const auto& w : words) plain += (plain.empty() ? "" : " ") + w;
-    if (plain != s) all = query = impl_->parse_with(plain, Xapian::Query::OP_AND);
-    Xapian::Query scored = impl_->by_field(plain);
-    bool one_word =
-        impl_->parse_with(plain, Xapian::Query::OP_OR).get_description() == all.get_description();
-    // Every word, each in any default field: the AND of the words' by_field() queries weighs a
-    // trial exactly as `scored` does (the same terms, summed), and lets Xapian skip through the
-    // rarest word instead of scanning `scored`. Not when synonyms of several words together
-    // (multi-word synonyms) make `scored` more than its words.
-    Xapian::Query every = scored;
-    bool split = false;
-    if (!one_word && mode != MatchMode::Any) {
-      std::vector<Xapian::Query> per_word;
-      std::set<std::string> word_terms;
-      for (const auto& w : words) {
-        per_word.push_back(impl_->by_field(w));
-        word_terms.insert(per_word.back().get_unique_terms_begin(),
-                          per_word.back().get_unique_terms_end());
-      }
-      split = word_terms ==
-              std::set<std::string>(scored.get_unique_terms_begin(), scored.get_unique_terms_end());
-      every = split ? Xapian::Query(Xapian::Query::OP_AND, per_word.begin(), per_word.end())
-                    : Xapian::Query(Xapian::Query::OP_FILTER, scored, all);
-    }
-    if (mode == MatchMode::Any || one_word)
-      query = scored;
-    else if (mode == MatchMode::All)
-      query = every;
-    else
-      query = Xapian::Query(Xapian::Query::OP_OR,
-                            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, every, kAllWordsBoost),
-                            scored);
-    Xapian::Query phrase_boost;
-    if (mode != MatchMode::Any && words.size() >= 2 && typed_words.size() <= 6) {
-      Xapian::Query phrase = impl_->parse_with(phrase_in_boost_fields(s), Xapian::Query::OP_AND);
-      phrase_boost = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                                   Xapian::Query(Xapian::Query::OP_FILTER, every, phrase),
-                                   kPhraseBoost * kAllWordsBoost);
-      query = Xapian::Query(Xapian::Query::OP_OR, query, phrase_boost);
-    }
-    // In relaxed mode a trial with every word weighs (boost + 1) x its `scored` weight, a trial
-    // with some words its `scored` weight: the top tier is the first kind, with its phrase boost.
-    if (mode == MatchMode::Relaxed && split) {
-      tiers.top = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, every, kAllWordsBoost + 1);
-      if (!phrase_boost.empty())
-        tiers.top = Xapian::Query(Xapian::Query::OP_OR, tiers.top, phrase_boost);
-      tiers.rest = scored;
-    }
-  } else {
-    // Operators, fields, quotes. Each parse is relaxed two ways (parsing reads the synonym
-    // table: done once per default operator).
-    const Xapian::Query raw_any =
-        mode == MatchMode::All ? Xapian::Query() : impl_->parse_raw(s, Xapian::Query::OP_OR);
-    auto build = [&](Unpositioned how) {
-      Xapian::Query every_word = relax_unpositioned_phrases(raw_all, how);
-      if (mode == MatchMode::All) return every_word;
-      Xapian::Query any = relax_unpositioned_phrases(raw_any, how);
-      if (mode == MatchMode::Any || any.get_description() == every_word.get_description())
-        return any;
-      return Xapian::Query(
-          Xapian::Query::OP_OR,
-          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, every_word, kAllWordsBoost), any);
-    };
-    query = build(Unpositioned::AllWords);
-    // A quoted phrase matches in order where positions are kept, and as all of its words in
-    // summary and eligibility: trials with it in order rank first, as with the all-words tier
-    // of plain words. They are the top tier (weighed as in `query`), which spares the search
-    // the long AND over summary and eligibility whenever they fill the page. Not under NOT,
-    // where dropping the phrase's unpositioned branches would widen the match set.
-    Xapian::Query in_order = build(Unpositioned::Drop);
-    if (!in_order.empty() && in_order.get_description() != query.get_description() &&
-        !has_negation(query)) {
-      Xapian::Query first(Xapian::Query::OP_SCALE_WEIGHT, in_order, kAllWordsBoost);
-      tiers.top = Xapian::Query(Xapian::Query::OP_AND_MAYBE, first, query);
-      tiers.rest = query;
-      query = Xapian::Query(Xapian::Query::OP_OR, first, query);
-    }
-  }
-  // An NCT id typed in the query brings that trial first (and the trial may match no other word:
-  // no tiers then).
-  for (const auto& w : words) {
-    if (is_nct_id(w)) {
-      query = Xapian::Query(
-          Xapian::Query::OP_OR,
-          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(w), kIdBoost), query);
-      tiers.top = tiers.rest = Xapian::Query();
-    }
-  }
+  QueryTiers tiers = words.empty() ? impl_->operator_tiers(s, raw_all, mode)
+                                   : impl_->plain_word_tiers(s, words, typed_words.size(), mode,
+                                                             relax_unpositioned_phrases(raw_all));
+  boost_typed_ids(words, tiers);
   return tiers;
 }
 
