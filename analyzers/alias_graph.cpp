@@ -8,8 +8,8 @@
 #include <utility>
 
 #include "analyzers/drug_codes.hpp"
+#include "analyzers/strings.hpp"
 #include "analyzers/text_fold.hpp"
-#include "base/strings.hpp"
 
 namespace trialsearch {
 namespace {

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <iterator>
 
-#include "base/strings.hpp"
+#include "analyzers/strings.hpp"
 
 namespace trialsearch {
 namespace {

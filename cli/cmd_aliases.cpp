@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "analyzers/alias_expansion.hpp"
-#include "base/errors.hpp"
-#include "base/strings.hpp"
+#include "analyzers/errors.hpp"
+#include "analyzers/strings.hpp"
 #include "cli/commands.hpp"
 #include "cli/terminal.hpp"
 #include "indexer/db_path.hpp"

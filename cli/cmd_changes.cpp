@@ -5,7 +5,7 @@
 #include <memory>
 #include <regex>
 
-#include "base/errors.hpp"
+#include "analyzers/errors.hpp"
 #include "cli/commands.hpp"
 #include "indexer/change_log.hpp"
 #include "indexer/db_path.hpp"

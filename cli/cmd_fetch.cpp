@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "base/errors.hpp"
+#include "analyzers/errors.hpp"
 #include "cli/commands.hpp"
 #include "indexer/api_fetch.hpp"
 #include "indexer/db_path.hpp"

@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "base/errors.hpp"
+#include "analyzers/errors.hpp"
 #include "cli/commands.hpp"
 #include "cli/writer_process.hpp"
 #include "indexer/db_path.hpp"

@@ -3,7 +3,7 @@
 
 #include <memory>
 
-#include "base/errors.hpp"
+#include "analyzers/errors.hpp"
 #include "cli/commands.hpp"
 #include "indexer/db_path.hpp"
 #include "indexer/index_writer.hpp"

@@ -3,9 +3,9 @@
 
 #include <memory>
 
+#include "analyzers/errors.hpp"
 #include "analyzers/fields.hpp"
-#include "base/errors.hpp"
-#include "base/strings.hpp"
+#include "analyzers/strings.hpp"
 #include "cli/commands.hpp"
 #include "cli/labels.hpp"
 #include "cli/terminal.hpp"

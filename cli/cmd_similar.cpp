@@ -6,8 +6,8 @@
 #include <memory>
 #include <set>
 
-#include "base/errors.hpp"
-#include "base/strings.hpp"
+#include "analyzers/errors.hpp"
+#include "analyzers/strings.hpp"
 #include "cli/commands.hpp"
 #include "cli/labels.hpp"
 #include "cli/terminal.hpp"

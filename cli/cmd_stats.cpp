@@ -3,7 +3,7 @@
 
 #include <memory>
 
-#include "base/strings.hpp"
+#include "analyzers/strings.hpp"
 #include "cli/commands.hpp"
 #include "cli/terminal.hpp"
 #include "indexer/db_path.hpp"

@@ -5,7 +5,7 @@
 #include <map>
 #include <memory>
 
-#include "base/errors.hpp"
+#include "analyzers/errors.hpp"
 #include "cli/commands.hpp"
 #include "indexer/json_writer.hpp"
 #include "indexer/source_reader.hpp"

@@ -7,7 +7,7 @@
 #include <exception>
 #include <string_view>
 
-#include "base/errors.hpp"
+#include "analyzers/errors.hpp"
 #include "cli/commands.hpp"
 
 namespace {

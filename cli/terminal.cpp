@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "base/strings.hpp"
+#include "analyzers/strings.hpp"
 
 namespace trialsearch::cli {
 

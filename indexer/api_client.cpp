@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "base/errors.hpp"
+#include "analyzers/errors.hpp"
 #include "indexer/dynamic_library.hpp"
 
 #ifndef TRIALSEARCH_VERSION

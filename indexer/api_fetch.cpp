@@ -11,8 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "analyzers/errors.hpp"
 #include "analyzers/fields.hpp"
-#include "base/errors.hpp"
 #include "indexer/document_builder.hpp"
 #include "indexer/format_readers.hpp"
 #include "indexer/generations.hpp"

@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "base/db_metadata.hpp"
+#include "analyzers/db_metadata.hpp"
 #include "indexer/api_client.hpp"
 #include "indexer/index_writer.hpp"
 

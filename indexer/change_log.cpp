@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
-#include "base/errors.hpp"
+#include "analyzers/errors.hpp"
 #include "indexer/json_writer.hpp"
 
 namespace trialsearch {

@@ -12,8 +12,8 @@
 #include "analyzers/cached_stemmer.hpp"
 #include "analyzers/drug_codes.hpp"
 #include "analyzers/fields.hpp"
+#include "analyzers/strings.hpp"
 #include "analyzers/text_fold.hpp"
-#include "base/strings.hpp"
 #include "indexer/normalize.hpp"
 #include "indexer/trial_codec.hpp"
 

@@ -19,7 +19,7 @@
 #include <fmt/format.h>
 #include <xapian.h>
 
-#include "base/errors.hpp"
+#include "analyzers/errors.hpp"
 
 namespace trialsearch {
 namespace {

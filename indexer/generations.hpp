@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "base/errors.hpp"
+#include "analyzers/errors.hpp"
 
 namespace trialsearch {
 

@@ -20,10 +20,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "analyzers/db_metadata.hpp"
+#include "analyzers/errors.hpp"
 #include "analyzers/fields.hpp"
 #include "analyzers/lexicon.hpp"
-#include "base/db_metadata.hpp"
-#include "base/errors.hpp"
 #include "indexer/bounded_queue.hpp"
 #include "indexer/change_log.hpp"
 #include "indexer/document_builder.hpp"

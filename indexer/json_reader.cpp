@@ -12,7 +12,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
-#include "base/strings.hpp"
+#include "analyzers/strings.hpp"
 #include "indexer/format_readers.hpp"
 #include "indexer/normalize.hpp"
 

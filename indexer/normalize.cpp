@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "base/strings.hpp"
+#include "analyzers/strings.hpp"
 
 namespace trialsearch {
 

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "base/strings.hpp"
+#include "analyzers/strings.hpp"
 #include "indexer/format_readers.hpp"
 #include "indexer/normalize.hpp"
 #include "indexer/page_text.hpp"

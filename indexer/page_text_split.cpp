@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "base/strings.hpp"
+#include "analyzers/strings.hpp"
 #include "indexer/page_text.hpp"
 
 namespace trialsearch::page_text {

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "base/strings.hpp"
+#include "analyzers/strings.hpp"
 #include "indexer/normalize.hpp"
 #include "indexer/page_text.hpp"
 

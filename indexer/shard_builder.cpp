@@ -12,8 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "analyzers/errors.hpp"
 #include "analyzers/fields.hpp"
-#include "base/errors.hpp"
 #include "indexer/bounded_queue.hpp"
 #include "indexer/document_builder.hpp"
 #include "indexer/generations.hpp"

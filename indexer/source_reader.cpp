@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "base/strings.hpp"
+#include "analyzers/strings.hpp"
 #include "indexer/archive_library.hpp"
 #include "indexer/format_readers.hpp"
 #include "indexer/normalize.hpp"

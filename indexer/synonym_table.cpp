@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "analyzers/cached_stemmer.hpp"
+#include "analyzers/db_metadata.hpp"
 #include "analyzers/drug_codes.hpp"
 #include "analyzers/fields.hpp"
 #include "analyzers/text_fold.hpp"
-#include "base/db_metadata.hpp"
 
 namespace trialsearch {
 namespace {

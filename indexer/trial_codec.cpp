@@ -10,7 +10,7 @@
 #include <simdjson.h>
 #include <zstd.h>
 
-#include "base/errors.hpp"
+#include "analyzers/errors.hpp"
 #include "indexer/json_writer.hpp"
 
 namespace trialsearch {

@@ -11,7 +11,7 @@
 #include <fmt/format.h>
 #include <pugixml.hpp>
 
-#include "base/strings.hpp"
+#include "analyzers/strings.hpp"
 #include "indexer/format_readers.hpp"
 #include "indexer/normalize.hpp"
 

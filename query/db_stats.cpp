@@ -2,8 +2,8 @@
 
 #include <filesystem>
 
+#include "analyzers/db_metadata.hpp"
 #include "analyzers/fields.hpp"
-#include "base/db_metadata.hpp"
 #include "indexer/api_fetch.hpp"
 #include "indexer/generations.hpp"
 #include "indexer/json_writer.hpp"

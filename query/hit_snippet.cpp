@@ -5,7 +5,7 @@
 #include <cctype>
 #include <vector>
 
-#include "base/strings.hpp"
+#include "analyzers/strings.hpp"
 
 namespace trialsearch {
 namespace {

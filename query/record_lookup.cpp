@@ -1,7 +1,7 @@
 #include "query/record_lookup.hpp"
 
 #include "analyzers/fields.hpp"
-#include "base/strings.hpp"
+#include "analyzers/strings.hpp"
 #include "indexer/document_builder.hpp"
 #include "indexer/normalize.hpp"
 #include "indexer/trial_codec.hpp"

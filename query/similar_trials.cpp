@@ -9,10 +9,10 @@
 
 #include "analyzers/alias_graph.hpp"
 #include "analyzers/cached_stemmer.hpp"
+#include "analyzers/errors.hpp"
 #include "analyzers/fields.hpp"
+#include "analyzers/strings.hpp"
 #include "analyzers/text_fold.hpp"
-#include "base/errors.hpp"
-#include "base/strings.hpp"
 #include "indexer/document_builder.hpp"
 #include "indexer/json_writer.hpp"
 #include "indexer/normalize.hpp"

@@ -6,9 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "analyzers/db_metadata.hpp"
+#include "analyzers/errors.hpp"
 #include "analyzers/fields.hpp"
-#include "base/db_metadata.hpp"
-#include "base/errors.hpp"
 #include "indexer/generations.hpp"
 
 namespace trialsearch {

@@ -7,7 +7,7 @@
 #include <functional>
 #include <string>
 
-#include "base/errors.hpp"
+#include "analyzers/errors.hpp"
 #include "indexer/generations.hpp"
 
 namespace trialsearch {

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <thread>
 
-#include "base/errors.hpp"
+#include "analyzers/errors.hpp"
 #include "indexer/change_log.hpp"
 #include "indexer/generations.hpp"
 #include "indexer/index_writer.hpp"

@@ -7,8 +7,8 @@
 #include <random>
 
 #include "analyzers/alias_graph.hpp"
-#include "base/db_metadata.hpp"
-#include "base/errors.hpp"
+#include "analyzers/db_metadata.hpp"
+#include "analyzers/errors.hpp"
 #include "indexer/index_writer.hpp"
 #include "indexer/synonym_table.hpp"
 #include "query/record_lookup.hpp"

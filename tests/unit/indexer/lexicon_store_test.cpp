@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "base/errors.hpp"
+#include "analyzers/errors.hpp"
 #include "indexer/index_writer.hpp"
 #include "indexer/synonym_table.hpp"
 #include "query/searcher.hpp"

@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "base/errors.hpp"
+#include "analyzers/errors.hpp"
 #include "indexer/format_readers.hpp"
 #include "indexer/trial_codec.hpp"
 #include "tests/support/test_support.hpp"

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "base/errors.hpp"
+#include "analyzers/errors.hpp"
 #include "indexer/document_builder.hpp"
 #include "query/searcher.hpp"
 

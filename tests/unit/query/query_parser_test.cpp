@@ -5,8 +5,8 @@
 #include <map>
 #include <set>
 
+#include "analyzers/errors.hpp"
 #include "analyzers/fields.hpp"
-#include "base/errors.hpp"
 #include "indexer/document_builder.hpp"
 #include "query/ranking.hpp"
 #include "query/trial_query_parser.hpp"

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "base/strings.hpp"
+#include "analyzers/strings.hpp"
 
 using namespace trialsearch;
 

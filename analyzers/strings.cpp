@@ -1,4 +1,4 @@
-#include "base/strings.hpp"
+#include "analyzers/strings.hpp"
 
 #include <cctype>
 
