@@ -238,10 +238,12 @@ void setup_search(CLI::App& app, int& exit_code) {
   auto* sub = app.add_subcommand(
       "search", "Ranked keyword search (AND OR NOT, \"phrases\", field:value, ranges)");
   add_db_option(*sub, o->db);
-  sub->add_option("query", o->words,
-                  fmt::format("query words (at most {}, and {} wildcards): AND OR NOT, "
-                              "(parentheses), \"phrases\", belim*, field:value and ranges (below)",
-                              kMaxQueryWords, kMaxQueryWildcards));
+  sub->add_option(
+      "query", o->words,
+      fmt::format("query words (at most {}, and {} wildcards; {} as plain text, of "
+                  "which the {} rarest are scored): AND OR NOT, (parentheses), "
+                  "\"phrases\", belim*, field:value and ranges (below)",
+                  kMaxQueryWords, kMaxQueryWildcards, kMaxPastedWords, kMaxScoredWords));
   sub->footer(query_fields_help());
   add_filter_options(*sub, o->search.filters);
   sub->add_option("--sort", o->sort,

@@ -17,6 +17,7 @@ constexpr const char* kFooter = R"(Exit codes:
   1  runtime error: missing, unreadable or damaged database, I/O error, a full disk,
      unknown NCT id
   2  usage error: bad option, bad query syntax, a query over 64 words or 16 wildcards
+     (plain text: 5000 words), a match description over 5000 words
   3  the database is locked by another writer (see `index --wait`)
   4  index: finished, but some inputs were skipped as malformed (see the summary)
 

@@ -39,6 +39,8 @@ constexpr double kExcludedFactor = 0.5;
 // The best matches re-ranked by eligibility: the page comes from them.
 constexpr Xapian::doccount kRerankDepth = 200;
 constexpr double kDaysPerYear = 365.0;
+// What the indexer stores for a trial without a maximum age (document_builder).
+constexpr double kNoMaxAgeDays = 1e6;
 
 bool is_number(std::string_view w) {
   return std::all_of(w.begin(), w.end(),
@@ -95,7 +97,10 @@ std::vector<PatientConcept> find_concepts(const Xapian::Database& db, const Pati
         auto sources = sources_of(db, name);
         if (sources.empty()) continue;
         std::fill(taken.begin() + (i - start), taken.begin() + (i - start + n), true);
-        found.push_back({std::move(name), std::move(sources), role, i, n});
+        // listed once per role: the first place it is found
+        if (std::none_of(found.begin(), found.end(),
+                         [&](const PatientConcept& f) { return f.name == name && f.role == role; }))
+          found.push_back({std::move(name), std::move(sources), role, i, n});
       }
     }
   }
@@ -141,14 +146,16 @@ struct ScoredWord {
   std::vector<std::string> terms;
 };
 
-// The description's positive words, each counted, in the fields of kWordFields; the
-// kMaxMatchScoredWords heaviest.
+// The description's words, each counted, in the fields of kWordFields; the kMaxMatchScoredWords
+// heaviest. Negated and family words are kept here (only concepts are the patient's own):
+// without them TREC 2022 fell from 0.66 to 0.63 (BENCHMARKS.md, "match"), since a trial's
+// text names what its patients must not have as well.
 std::vector<ScoredWord> scored_words(const Xapian::Database& db, const PatientText& p,
                                      std::size_t& read) {
   std::map<std::string, ScoredWord> by_stem;
   for (std::size_t i = 0; i < p.words.size(); ++i) {
     const auto& w = p.words[i];
-    if (p.roles[i] != WordRole::Positive || is_narrative_stopword(w) || is_number(w)) continue;
+    if (is_narrative_stopword(w) || is_number(w)) continue;
     ScoredWord& s = by_stem[stem_of(w)];
     if (s.count++ == 0) s.word = w;
   }
@@ -236,7 +243,8 @@ std::map<Xapian::docid, Eligibility> eligibility_of(const Xapian::Database& db,
     if (lo != end) lo.skip_to(id);
     if (hi != end) hi.skip_to(id);
     e.min_days = lo != end && lo.get_docid() == id ? Xapian::sortable_unserialise(*lo) : 0;
-    e.max_days = hi != end && hi.get_docid() == id ? Xapian::sortable_unserialise(*hi) : 1e6;
+    e.max_days =
+        hi != end && hi.get_docid() == id ? Xapian::sortable_unserialise(*hi) : kNoMaxAgeDays;
     for (auto& [name, post] : sexes) {
       if (post == db.postlist_end(filter_term("sex", name))) continue;
       post.skip_to(id);
@@ -251,11 +259,14 @@ std::map<Xapian::docid, Eligibility> eligibility_of(const Xapian::Database& db,
 std::string eligibility_line(const Eligibility& e, const MatchResult& m) {
   std::vector<std::string> parts;
   if (m.age_years) {
-    std::string limits = e.max_days >= 1e6
-                             ? fmt::format("{} and over", years(e.min_days))
-                             : fmt::format("{} to {}", years(e.min_days), years(e.max_days));
-    parts.push_back(fmt::format("age {} {} the trial's {}", years(*m.age_years * kDaysPerYear),
-                                e.age_ok ? "within" : "outside", limits));
+    const bool no_min = e.min_days <= 0, no_max = e.max_days >= kNoMaxAgeDays;
+    std::string limits = no_min && no_max ? "none"
+                         : no_max         ? fmt::format("{} and over", years(e.min_days))
+                         : no_min         ? fmt::format("up to {}", years(e.max_days))
+                                  : fmt::format("{} to {}", years(e.min_days), years(e.max_days));
+    parts.push_back(fmt::format("age {} {} the trial's age limits ({})",
+                                years(*m.age_years * kDaysPerYear), e.age_ok ? "within" : "outside",
+                                limits));
   }
   if (!m.sex.empty())
     parts.push_back(fmt::format("sex {} {} (trial: {})", m.sex, e.sex_ok ? "admitted" : "excluded",
@@ -287,8 +298,8 @@ std::vector<std::string> summary(const MatchResult& m, const MatchOptions& o) {
     sex += m.sex_given ? " (given)" : fmt::format(" (read from \"{}\")", m.patient.sex_word);
   lines.push_back(fmt::format("patient: age {}, sex {}", age, sex));
   list(WordRole::Positive, "concepts");
-  list(WordRole::Negated, "negated (not searched)");
-  list(WordRole::Family, "about relatives (not searched)");
+  list(WordRole::Negated, "negated (words scored, not concepts)");
+  list(WordRole::Family, "about relatives (words scored, not concepts)");
   lines.push_back(fmt::format("words scored: {} of {} distinct (the rarest kept, at most {})",
                               m.words_scored, m.words_read, kMaxMatchScoredWords));
   lines.push_back(o.eligible_only

@@ -47,7 +47,7 @@ struct MatchResult {
   bool age_given = false, sex_given = false;
   std::vector<PatientConcept> concepts;  ///< positive, negated and family, in text order
   std::size_t words_scored = 0;          ///< distinct words scored (at most kMaxMatchScoredWords)
-  std::size_t words_read = 0;            ///< distinct positive words the index holds
+  std::size_t words_read = 0;            ///< distinct words the index holds
   SearchResult result;                   ///< hits, count, facets; explanations with --explain
 };
 

@@ -87,8 +87,8 @@ bool is_number(std::string_view w) {
 
 bool is_word_byte(unsigned char c) { return std::isalnum(c) || c >= 0x80; }
 
-// Splits folded text into words and clause starts. An apostrophe between letters stays in the
-// word ("doesn't", "mother's"); . ; : ! ? end a clause when followed by a space or the end
+// Splits a line of folded text into words and clause starts. An apostrophe between letters stays in
+// the word ("doesn't", "mother's"); . ; : ! ? end a clause when followed by a space or the end
 // ("1.5" does not), as a line break does.
 void split_clauses(const std::string& s, PatientText& out) {
   std::string word;
@@ -193,7 +193,13 @@ PatientText read_patient_text(std::string_view text) {
     throw UsageError(
         fmt::format("description too long: {} words (at most {})", n, kMaxPatientWords));
   PatientText t;
-  split_clauses(fold(text), t);
+  // line by line: fold() makes a line break a space, and a line break ends a clause
+  std::size_t begin = 0;
+  while (begin <= text.size()) {
+    std::size_t end = std::min(text.find('\n', begin), text.size());
+    split_clauses(fold(text.substr(begin, end - begin)), t);
+    begin = end + 1;
+  }
   t.roles.assign(t.words.size(), WordRole::Positive);
   mark_scopes(t);
   read_age(t);

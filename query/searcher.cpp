@@ -308,7 +308,9 @@ std::vector<std::string> summarise(const Xapian::Query& query, const SearchOptio
   if (!filters.empty()) lines.push_back("filters: " + joined(filters, "; "));
   if (parts.ranges) lines.push_back("ranges: restricted by date or enrollment ranges");
   if (!words.empty() && words.size() + parts.ids.size() > 1)
-    lines.push_back(options.mode == MatchMode::Relaxed
+    lines.push_back(is_pasted_text(options.query)
+                        ? "pasted text: trials with any of the words, ranked by their weight"
+                    : options.mode == MatchMode::Relaxed
                         ? "trials with every word first, then trials with some (--match relaxed)"
                     : options.mode == MatchMode::All ? "trials with every word (--match all)"
                                                      : "trials with any word (--match any)");
