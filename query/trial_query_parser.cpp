@@ -857,7 +857,7 @@ std::size_t query_wildcard_count(std::string_view text) {
 }
 
 bool is_pasted_text(std::string_view text) {
-  if (query_word_count(text) <= kLongQueryWords) return false;
+  if (query_word_count(text) <= kLongQueryWords || query_wildcard_count(text) > 0) return false;
   std::size_t i = 0;
   while (i < text.size()) {
     while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;

@@ -60,10 +60,10 @@ struct QueryTiers {
 inline constexpr std::size_t kMaxQueryWords = 64;
 inline constexpr std::size_t kMaxQueryWildcards = 16;
 
-/// Pasted text: a query of more than kLongQueryWords words with no operator (AND, OR, NOT...)
-/// and no `field:` is read as plain words, whatever its punctuation (a quote in it is not a
-/// phrase, a colon not a field): common words are dropped (is_narrative_stopword()), and the
-/// trials are ranked by the words' weight, none of them required. At most kMaxPastedWords
+/// Pasted text: a query of more than kLongQueryWords words with no operator (AND, OR, NOT...),
+/// no `field:` and no trailing wildcard is read as plain words, whatever its punctuation (a quote
+/// in it is not a phrase, a colon not a field): common words are dropped (is_narrative_stopword()),
+/// and the trials are ranked by the words' weight, none of them required. At most kMaxPastedWords
 /// words; of its distinct words, the kMaxScoredWords rarest in the index are scored, which
 /// bounds the work as kMaxQueryWords does.
 inline constexpr std::size_t kLongQueryWords = 16;
