@@ -12,10 +12,12 @@
 #include "analyzers/alias_graph.hpp"
 #include "analyzers/cached_stemmer.hpp"
 #include "analyzers/fields.hpp"
+#include "indexer/document_builder.hpp"
 #include "indexer/json_writer.hpp"
 #include "indexer/synonym_table.hpp"
 #include "query/hit_snippet.hpp"
 #include "query/ranking.hpp"
+#include "query/record_lookup.hpp"
 #include "query/trial_query_parser.hpp"
 
 namespace trialsearch {
@@ -36,6 +38,12 @@ constexpr auto kWordFields = std::to_array<std::string_view>({"", "summary", "el
 // A trial whose age limits or sex exclude the patient keeps this share of its weight (each);
 // ranked lower rather than left out, since a filter measured worse.
 constexpr double kExcludedFactor = 0.5;
+// A description of more than kFirstPassWords scored words is ranked in two passes: its
+// kFirstPassWords rarest words and its concepts find kCandidates trials, which the whole query
+// then ranks. At 100,000 studies this halved match's time (BENCHMARKS.md, "match"): the
+// common words' long posting lists are only skipped through at the candidates.
+constexpr std::size_t kFirstPassWords = 24;
+constexpr Xapian::doccount kCandidates = 500;
 // The best matches re-ranked by eligibility: the page comes from them.
 constexpr Xapian::doccount kRerankDepth = 200;
 constexpr double kDaysPerYear = 365.0;
@@ -182,6 +190,13 @@ std::vector<ScoredWord> scored_words(const Xapian::Database& db, const PatientTe
     out.resize(kMaxMatchScoredWords);
   }
   return out;
+}
+
+// `q` restricted to the trials every query of `filters` matches.
+Xapian::Query filtered(const Xapian::Query& q, const std::vector<Xapian::Query>& filters) {
+  if (filters.empty() || q.empty()) return q;
+  return Xapian::Query(Xapian::Query::OP_FILTER, q,
+                       Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
 }
 
 Xapian::Query words_query(const std::vector<ScoredWord>& words) {
@@ -352,18 +367,19 @@ MatchResult match_patient(const Xapian::Database& db, const MatchOptions& option
   const auto words = scored_words(db, m.patient, m.words_read);
   m.words_scored = words.size();
 
-  Xapian::Query scored = words_query(words);
-  if (Xapian::Query c = concepts_query(db, m.patient, m.concepts); !c.empty())
-    scored = scored.empty() ? c : Xapian::Query(Xapian::Query::OP_OR, scored, c);
+  const Xapian::Query concepts = concepts_query(db, m.patient, m.concepts);
+  auto with_concepts = [&](Xapian::Query q) {
+    if (concepts.empty()) return q;
+    return q.empty() ? concepts : Xapian::Query(Xapian::Query::OP_OR, q, concepts);
+  };
+  Xapian::Query scored = with_concepts(words_query(words));
   TrialQueryParser parser(db);
   std::vector<Xapian::Query> filters;
   if (!so.filters.empty()) filters.push_back(parser.filter(so.filters));
   if (options.eligible_only)
     if (Xapian::Query e = eligibility_filter(m.age_years, m.sex); !e.empty()) filters.push_back(e);
-  Xapian::Query query = scored.empty() ? Xapian::Query::MatchNothing : scored;
-  if (!filters.empty())
-    query = Xapian::Query(Xapian::Query::OP_FILTER, query,
-                          Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+  const Xapian::Query query =
+      filtered(scored.empty() ? Xapian::Query::MatchNothing : scored, filters);
   SearchResult& r = m.result;
   r.query = options.text;
   r.parsed = query.get_description();
@@ -371,6 +387,22 @@ MatchResult match_patient(const Xapian::Database& db, const MatchOptions& option
   Xapian::Enquire enquire(db);
   enquire.set_weighting_scheme(ranking_weight(kMatchBm25K1));
   enquire.set_query(query);
+  if (words.size() > kFirstPassWords) {
+    std::vector<ScoredWord> rarest = words;
+    std::sort(rarest.begin(), rarest.end(),
+              [](const ScoredWord& a, const ScoredWord& b) { return a.heft > b.heft; });
+    rarest.resize(kFirstPassWords);
+    Xapian::Enquire first_pass(db);
+    first_pass.set_weighting_scheme(ranking_weight(kMatchBm25K1));
+    first_pass.set_query(filtered(with_concepts(words_query(rarest)), filters));
+    Xapian::MSet candidates = first_pass.get_mset(0, kCandidates);
+    std::vector<Xapian::Query> ids;
+    for (auto it = candidates.begin(); it != candidates.end(); ++it)
+      ids.emplace_back(id_term(nct_id_of(it.get_document())));
+    if (!ids.empty())  // else the whole query, whose common words alone may match
+      enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query,
+                                      Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end())));
+  }
   const auto depth =
       static_cast<Xapian::doccount>(std::max<std::size_t>(kRerankDepth, so.offset + so.limit));
   Xapian::MSet mset = enquire.get_mset(0, depth);
