@@ -395,7 +395,9 @@ MatchResult match_patient(const Xapian::Database& db, const MatchOptions& option
     Xapian::Enquire first_pass(db);
     first_pass.set_weighting_scheme(ranking_weight(kMatchBm25K1));
     first_pass.set_query(filtered(with_concepts(words_query(rarest)), filters));
-    Xapian::MSet candidates = first_pass.get_mset(0, kCandidates);
+    // at least the page asked for
+    Xapian::MSet candidates = first_pass.get_mset(
+        0, static_cast<Xapian::doccount>(std::max<std::size_t>(kCandidates, so.offset + so.limit)));
     std::vector<Xapian::Query> ids;
     for (auto it = candidates.begin(); it != candidates.end(); ++it)
       ids.emplace_back(id_term(nct_id_of(it.get_document())));
