@@ -23,8 +23,7 @@ struct SearchCommandOptions {
   std::string match = "relaxed";
   std::string sort = "relevance";
   std::string aliases = "on";
-  bool json = false, jsonl = false, csv = false, ids = false;
-  std::string explain;  ///< empty, "summary" or "full"
+  ResultFormat format;
 };
 
 MatchMode parse_match(const std::string& m) {
@@ -134,40 +133,72 @@ void print_csv(const SearchResult& r) {
 }
 
 int run_search(SearchCommandOptions& o) {
-  if (int formats = o.json + o.jsonl + o.csv + o.ids; formats > 1)
-    throw UsageError("choose one of --json, --jsonl, --csv, --ids");
   SearchOptions& s = o.search;
   s.query = join(o.words, " ");
   s.mode = parse_match(o.match);
-  s.explain = !o.explain.empty();
   s.sort = parse_sort(o.sort);
   s.aliases = o.aliases == "off"      ? AliasMode::Off
               : o.aliases == "strict" ? AliasMode::Strict
                                       : AliasMode::On;
-  const bool human = !(o.json || o.jsonl || o.csv || o.ids);
-  s.records = !o.ids;
-  if (human && use_color()) {
-    s.highlight_start = "\033[1;33m";
-    s.highlight_end = "\033[0m";
-  }
+  prepare_output(s, o.format);
   SearchResult r = with_database(resolve_db_path(o.db.db),
                                  [&](const Xapian::Database& db) { return search(db, s); });
-  const bool full_explain = o.explain == "full";
-  if (o.json) {
-    fmt::print("{}\n", search_result_to_json(r));
-  } else if (o.jsonl) {
-    for (const auto& h : r.hits) fmt::print("{}\n", hit_to_json(h));
-  } else if (o.csv) {
-    print_csv(r);
-  } else if (o.ids) {
-    for (const auto& h : r.hits) fmt::print("{}\n", h.trial.nct_id);
-  } else {
-    print_human(r, s, full_explain);
-  }
+  print_result(r, s, o.format, o.format.json ? search_result_to_json(r) : std::string());
   return kExitOk;
 }
 
 }  // namespace
+
+void prepare_output(SearchOptions& s, const ResultFormat& f) {
+  if (int formats = f.json + f.jsonl + f.csv + f.ids; formats > 1)
+    throw UsageError("choose one of --json, --jsonl, --csv, --ids");
+  s.explain = !f.explain.empty();
+  const bool human = !(f.json || f.jsonl || f.csv || f.ids);
+  s.records = !f.ids;
+  if (human && use_color()) {
+    s.highlight_start = "\033[1;33m";
+    s.highlight_end = "\033[0m";
+  }
+}
+
+void print_result(const SearchResult& r, const SearchOptions& s, const ResultFormat& f,
+                  const std::string& json) {
+  if (f.json) {
+    fmt::print("{}\n", json);
+  } else if (f.jsonl) {
+    for (const auto& h : r.hits) fmt::print("{}\n", hit_to_json(h));
+  } else if (f.csv) {
+    print_csv(r);
+  } else if (f.ids) {
+    for (const auto& h : r.hits) fmt::print("{}\n", h.trial.nct_id);
+  } else {
+    print_human(r, s, f.explain == "full");
+  }
+}
+
+void add_result_format_options(CLI::App& sub, ResultFormat& f, CLI::Option* facets,
+                               const std::string& explain_help) {
+  auto* explain = sub.add_flag("--explain{summary}", f.explain, explain_help)
+                      ->check(CLI::IsMember({"summary", "full"}));
+  sub.add_flag("--json", f.json, "one JSON document (facets and explanations included)");
+  sub.add_flag("--jsonl", f.jsonl, "one JSON object per result (explanations included)")
+      ->excludes(facets);
+  sub.add_flag("--csv", f.csv, "CSV with a header line")->excludes(facets)->excludes(explain);
+  sub.add_flag("--ids", f.ids, "NCT ids only, one per line, best first")
+      ->excludes(facets)
+      ->excludes(explain);
+}
+
+CLI::Option* add_page_options(CLI::App& sub, SearchOptions& s) {
+  sub.add_option("--limit", s.limit, "results to show (default 10)")->check(CLI::Range(0, 100000));
+  sub.add_option("--offset", s.offset, "results to skip (default 0)");
+  std::vector<std::string> facet_choices;
+  for (const auto& f : kFacets) facet_choices.emplace_back(f.name);
+  return sub.add_option("--facets", s.facets, "count matches by: " + facet_names(","))
+      ->delimiter(',')
+      ->allow_extra_args(false)
+      ->check(CLI::IsMember(facet_choices));
+}
 
 void add_filter_options(CLI::App& sub, SearchFilters& f) {
   sub.add_option("--status", f.status,
@@ -209,10 +240,12 @@ void setup_search(CLI::App& app, int& exit_code) {
   auto* sub = app.add_subcommand(
       "search", "Ranked keyword search (AND OR NOT, \"phrases\", field:value, ranges)");
   add_db_option(*sub, o->db);
-  sub->add_option("query", o->words,
-                  fmt::format("query words (at most {}, and {} wildcards): AND OR NOT, "
-                              "(parentheses), \"phrases\", belim*, field:value and ranges (below)",
-                              kMaxQueryWords, kMaxQueryWildcards));
+  sub->add_option(
+      "query", o->words,
+      fmt::format("query words (at most {}, and {} wildcards; {} as plain text, of "
+                  "which the {} rarest are scored): AND OR NOT, (parentheses), "
+                  "\"phrases\", belim*, field:value and ranges (below)",
+                  kMaxQueryWords, kMaxQueryWildcards, kMaxPastedWords, kMaxScoredWords));
   sub->footer(query_fields_help());
   add_filter_options(*sub, o->search.filters);
   sub->add_option("--sort", o->sort,
@@ -225,27 +258,10 @@ void setup_search(CLI::App& app, int& exit_code) {
                   "drug names find their aliases: on (default), strict (lexicons and drug-code "
                   "links only) or off")
       ->check(CLI::IsMember({"on", "strict", "off"}));
-  sub->add_option("--limit", o->search.limit, "results to show (default 10)")
-      ->check(CLI::Range(0, 100000));
-  sub->add_option("--offset", o->search.offset, "results to skip (default 0)");
-  std::vector<std::string> facet_choices;
-  for (const auto& f : kFacets) facet_choices.emplace_back(f.name);
-  auto* facets =
-      sub->add_option("--facets", o->search.facets, "count matches by: " + facet_names(","))
-          ->delimiter(',')
-          ->allow_extra_args(false)
-          ->check(CLI::IsMember(facet_choices));
-  auto* explain = sub->add_flag("--explain{summary}", o->explain,
-                                "what the query searched (words, fields, aliases, filters) and why "
-                                "each result matched; --explain=full adds the whole Xapian query")
-                      ->check(CLI::IsMember({"summary", "full"}));
-  sub->add_flag("--json", o->json, "one JSON document (facets and explanations included)");
-  sub->add_flag("--jsonl", o->jsonl, "one JSON object per result (explanations included)")
-      ->excludes(facets);
-  sub->add_flag("--csv", o->csv, "CSV with a header line")->excludes(facets)->excludes(explain);
-  sub->add_flag("--ids", o->ids, "NCT ids only, one per line, best first")
-      ->excludes(facets)
-      ->excludes(explain);
+  CLI::Option* facets = add_page_options(*sub, o->search);
+  add_result_format_options(*sub, o->format, facets,
+                            "what the query searched (words, fields, aliases, filters) and why "
+                            "each result matched; --explain=full adds the whole Xapian query");
   sub->callback([o, &exit_code] { exit_code = run_search(*o); });
 }
 

@@ -17,6 +17,7 @@ constexpr const char* kFooter = R"(Exit codes:
   1  runtime error: missing, unreadable or damaged database, I/O error, a full disk,
      unknown NCT id, the API failing beyond fetch's retries
   2  usage error: bad option, bad query syntax, a query over 64 words or 16 wildcards
+     (plain text: 5000 words), a match description over 5000 words
   3  the database is locked by another writer (see `index --wait`)
   4  index, fetch: finished, but some inputs were skipped as malformed (see the summary)
 
@@ -30,10 +31,11 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {"index", trialsearch::cli::setup_index},       {"fetch", trialsearch::cli::setup_fetch},
-    {"search", trialsearch::cli::setup_search},     {"similar", trialsearch::cli::setup_similar},
-    {"show", trialsearch::cli::setup_show},         {"stats", trialsearch::cli::setup_stats},
-    {"aliases", trialsearch::cli::setup_aliases},   {"changes", trialsearch::cli::setup_changes},
-    {"rollback", trialsearch::cli::setup_rollback}, {"validate", trialsearch::cli::setup_validate},
+    {"search", trialsearch::cli::setup_search},     {"match", trialsearch::cli::setup_match},
+    {"similar", trialsearch::cli::setup_similar},   {"show", trialsearch::cli::setup_show},
+    {"stats", trialsearch::cli::setup_stats},       {"aliases", trialsearch::cli::setup_aliases},
+    {"changes", trialsearch::cli::setup_changes},   {"rollback", trialsearch::cli::setup_rollback},
+    {"validate", trialsearch::cli::setup_validate},
 };
 
 }  // namespace

@@ -15,8 +15,10 @@ constexpr double kBm25MinNormLen = 0.5;
 
 }  // namespace
 
-Xapian::BM25Weight ranking_weight() {
-  return Xapian::BM25Weight(kBm25K1, kBm25K2, kBm25K3, kBm25B, kBm25MinNormLen);
+Xapian::BM25Weight ranking_weight() { return ranking_weight(kBm25K1); }
+
+Xapian::BM25Weight ranking_weight(double k1) {
+  return Xapian::BM25Weight(k1, kBm25K2, kBm25K3, kBm25B, kBm25MinNormLen);
 }
 
 void apply_ranking(Xapian::Enquire& enquire) { enquire.set_weighting_scheme(ranking_weight()); }

@@ -16,6 +16,9 @@ inline constexpr double kBm25B = 0.75;
 /// The weighting scheme for ranked results (relevance order).
 Xapian::BM25Weight ranking_weight();
 
+/// The same scheme with another k1 (`match`, whose long queries want earlier saturation).
+Xapian::BM25Weight ranking_weight(double k1);
+
 /// Sets ranking_weight() on `enquire`.
 void apply_ranking(Xapian::Enquire& enquire);
 

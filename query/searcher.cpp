@@ -25,7 +25,6 @@
 namespace trialsearch {
 namespace {
 
-constexpr std::size_t kSnippetLength = 200;
 constexpr std::size_t kSnippetSourceLimit = 6000;
 
 // The document ids of every match.
@@ -302,7 +301,9 @@ std::vector<std::string> summarise(const Xapian::Query& query, const SearchOptio
   if (!filters.empty()) lines.push_back("filters: " + joined(filters, "; "));
   if (parts.ranges) lines.push_back("ranges: restricted by date or enrollment ranges");
   if (!words.empty() && words.size() + parts.ids.size() > 1)
-    lines.push_back(options.mode == MatchMode::Relaxed
+    lines.push_back(is_pasted_text(options.query)
+                        ? "pasted text: trials with any of the words, ranked by their weight"
+                    : options.mode == MatchMode::Relaxed
                         ? "trials with every word first, then trials with some (--match relaxed)"
                     : options.mode == MatchMode::All ? "trials with every word (--match all)"
                                                      : "trials with any word (--match any)");
@@ -329,9 +330,54 @@ std::string field_of_term(std::string_view term, std::string* word) {
   return best ? std::string(best->name) : "text";
 }
 
-SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
-  std::vector<Xapian::valueno> facet_slots;  // an unknown facet is a usage error before any work
+void count_into(const Xapian::Database& db, const Xapian::Query& query,
+                const SearchOptions& options, std::uint64_t shown, SearchResult& result) {
+  std::vector<Xapian::valueno> facet_slots;
   for (const auto& name : options.facets) facet_slots.push_back(facet_slot(name));
+  // The count: a second, unweighted pass over the whole match set, so that it neither depends
+  // on the page asked for (a ranked pass stops early, and its estimate moves with --limit) nor
+  // on which tier filled the page. Exact up to SearchOptions::exact_count_limit matches, an
+  // estimate above (BENCHMARKS.md, "Exact counts"); facets need every match, so with them it is
+  // always exact.
+  const Xapian::doccount check = !options.facets.empty()
+                                     ? db.get_doccount()
+                                     : static_cast<Xapian::doccount>(std::min<std::size_t>(
+                                           db.get_doccount(), options.exact_count_limit));
+  MatchIds matches;
+  MatchCount count = count_matches(db, query, check, options.facets.empty() ? nullptr : &matches);
+  result.total = count.total;
+  result.total_exact = count.exact;
+  result.total_at_least = count.at_least;
+  // An estimate is never below what the page shows.
+  if (shown > options.offset && result.total < shown) {
+    result.total = shown;
+    result.total_exact = false;
+  }
+  result.total_at_least = std::max<std::uint64_t>(result.total_at_least, shown);
+  if (!options.facets.empty()) {
+    // Facets count the whole match set: the counting pass lists every match, while the ranked
+    // pass above stays free to stop early. At 600k, "cancer" with two facets: 112 ms as one
+    // scored pass reading each match's slots.
+    if (!std::is_sorted(matches.ids.begin(), matches.ids.end()))
+      std::sort(matches.ids.begin(), matches.ids.end());
+    for (std::size_t i = 0; i < options.facets.size(); ++i)
+      result.facets.push_back({options.facets[i], count_facet(db, facet_slots[i], matches.ids)});
+  }
+}
+
+Hit read_hit(const Xapian::Document& doc, const HitSnippet& snippet, const SearchOptions& options) {
+  Hit hit;
+  if (!options.records) {
+    hit.trial.nct_id = nct_id_of(doc);
+    return hit;
+  }
+  hit.trial = trial_from_record(doc.get_data(), RecordParts::Hit);
+  hit.snippet = snippet(snippet_source(hit.trial), options.highlight_start, options.highlight_end);
+  return hit;
+}
+
+SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
+  for (const auto& name : options.facets) facet_slot(name);  // a usage error before any work
   TrialQueryParser parser(db);
   parser.set_alias_mode(options.aliases);
   SearchResult result;
@@ -366,36 +412,7 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
       enquire.set_sort_by_value_then_relevance(slot, true);
     mset = enquire.get_mset(options.offset, options.limit);
   }
-  // The count: a second, unweighted pass over the whole match set, so that it neither depends
-  // on the page asked for (a ranked pass stops early, and its estimate moves with --limit) nor
-  // on which tier filled the page. Exact up to SearchOptions::exact_count_limit matches, an
-  // estimate above (BENCHMARKS.md, "Exact counts"); facets need every match, so with them it is
-  // always exact.
-  const Xapian::doccount check = !options.facets.empty()
-                                     ? db.get_doccount()
-                                     : static_cast<Xapian::doccount>(std::min<std::size_t>(
-                                           db.get_doccount(), options.exact_count_limit));
-  MatchIds matches;
-  MatchCount count = count_matches(db, query, check, options.facets.empty() ? nullptr : &matches);
-  result.total = count.total;
-  result.total_exact = count.exact;
-  result.total_at_least = count.at_least;
-  // An estimate is never below what the page shows.
-  const std::uint64_t shown = options.offset + mset.size();
-  if (!mset.empty() && result.total < shown) {
-    result.total = shown;
-    result.total_exact = false;
-  }
-  result.total_at_least = std::max<std::uint64_t>(result.total_at_least, shown);
-  if (!options.facets.empty()) {
-    // Facets count the whole match set: the counting pass lists every match, while the ranked
-    // pass above stays free to stop early. At 600k, "cancer" with two facets: 112 ms as one
-    // scored pass reading each match's slots.
-    if (!std::is_sorted(matches.ids.begin(), matches.ids.end()))
-      std::sort(matches.ids.begin(), matches.ids.end());
-    for (std::size_t i = 0; i < options.facets.size(); ++i)
-      result.facets.push_back({options.facets[i], count_facet(db, facet_slots[i], matches.ids)});
-  }
+  count_into(db, query, options, options.offset + mset.size(), result);
 
   // "Did you mean" when nothing matched (not merely when the page is empty: --limit 0), or when
   // no trial has every word of several but the corrected words do: then the hits are partial
@@ -435,22 +452,13 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
         if (!reach.empty()) expansions.emplace_back(name, std::move(reach));
       }
   }
-  HitSnippet snippet(query, kSnippetLength);
+  HitSnippet snippet(query, kHitSnippetLength);
   for (auto it = mset.begin(); it != mset.end(); ++it) {
-    Hit hit;
+    Hit hit = read_hit(it.get_document(), snippet, options);
     hit.rank = it.get_rank() + 1;  // get_rank() counts from the whole result set's start
     hit.weight = it.get_weight();
     hit.percent = it.get_percent();
-    Xapian::Document doc = it.get_document();
-    if (!options.records) {
-      hit.trial.nct_id = nct_id_of(doc);
-      result.hits.push_back(std::move(hit));
-      continue;
-    }
-    hit.trial = trial_from_record(doc.get_data(), RecordParts::Hit);
-    hit.snippet =
-        snippet(snippet_source(hit.trial), options.highlight_start, options.highlight_end);
-    if (options.explain) explain_hit(enquire, *it, words, expansions, hit);
+    if (options.explain && options.records) explain_hit(enquire, *it, words, expansions, hit);
     result.hits.push_back(std::move(hit));
   }
   return result;

@@ -10,11 +10,15 @@
 
 #include "analyzers/alias_expansion.hpp"
 #include "indexer/trial.hpp"
+#include "query/hit_snippet.hpp"
 #include "query/trial_query_parser.hpp"
 
 namespace trialsearch {
 
 enum class SortOrder { Relevance, Start, Updated, Enrollment };
+
+/// Length of a hit's snippet, in bytes of record text.
+inline constexpr std::size_t kHitSnippetLength = 200;
 
 /// Default of SearchOptions::exact_count_limit (BENCHMARKS.md, "exact counts").
 inline constexpr std::size_t kExactCountLimit = 1'000;
@@ -88,6 +92,16 @@ struct SearchResult {
 
 /// Searches `db`. Throws UsageError for a query syntax error or an unknown facet name.
 SearchResult search(const Xapian::Database& db, const SearchOptions& options);
+
+/// search()'s count of `query` (and its facets, SearchOptions::facets) into `result`: exact up to
+/// SearchOptions::exact_count_limit, never below `shown` (offset + hits on the page). For
+/// callers that rank themselves (`match`). Throws UsageError for an unknown facet name.
+void count_into(const Xapian::Database& db, const Xapian::Query& query,
+                const SearchOptions& options, std::uint64_t shown, SearchResult& result);
+
+/// A hit's record and snippet as search() makes them (only the NCT id when
+/// SearchOptions::records is false); rank, weight and explanation are the caller's.
+Hit read_hit(const Xapian::Document& doc, const HitSnippet& snippet, const SearchOptions& options);
 
 /// The result as one JSON document (the `search --json` output).
 std::string search_result_to_json(const SearchResult& result);

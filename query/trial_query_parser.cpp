@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <map>
 #include <optional>
 #include <set>
 #include <utility>
@@ -21,6 +22,7 @@
 #include "indexer/document_builder.hpp"
 #include "indexer/normalize.hpp"
 #include "indexer/synonym_table.hpp"
+#include "query/patient_text.hpp"
 
 namespace trialsearch {
 namespace {
@@ -768,12 +770,44 @@ struct TrialQueryParser::Impl {
     return relax_unpositioned_phrases(parse_raw(text, default_op));
   }
 
-  /// Plain words matching in any default field, each field weighted as its own term.
-  Xapian::Query by_field(const std::string& text) const {
+  /// Pasted text (is_pasted_text()): its words but common ones and numbers, the
+  /// kMaxScoredWords rarest distinct ones, any of them, by weight.
+  Xapian::Query pasted(const std::string& normalised) const {
+    std::map<std::string, std::string> by_stem;  // stem -> the word as written
+    for (auto& w : split_words(normalised)) {
+      bool number = std::all_of(w.begin(), w.end(),
+                                [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+      if (!number && !is_narrative_stopword(w)) by_stem.try_emplace(stemmer(w), w);
+    }
+    std::vector<std::pair<Xapian::doccount, std::string>> words;  // (frequency, word)
+    for (const auto& [stem, word] : by_stem) {
+      Xapian::doccount most = db.get_termfreq(stem);
+      for (const FieldSpec* spec : kDefaultSearchFields)
+        most = std::max(most, db.get_termfreq(make_term(spec->prefix, stem)));
+      if (most > 0) words.emplace_back(most, word);
+    }
+    if (words.empty()) return Xapian::Query::MatchNothing;
+    if (words.size() > kMaxScoredWords) {
+      std::nth_element(words.begin(), words.begin() + kMaxScoredWords, words.end());
+      words.resize(kMaxScoredWords);
+    }
+    std::string plain;
+    for (const auto& w : words) plain += (plain.empty() ? "" : " ") + w.second;
+    // the free-text index, summary and eligibility: outcomes measured worse for long text
+    // (BENCHMARKS.md, "match"), as in match
+    static_assert(kDefaultSearchFields[2] == &field("outcome"));
+    return by_field(plain, 3);
+  }
+
+  /// Plain words matching in any default field, each field weighted as its own term; the
+  /// first `fields` default fields only, when given.
+  Xapian::Query by_field(const std::string& text,
+                         std::size_t fields = kDefaultSearchFields.size() + 1) const {
     std::vector<Xapian::Query> parts;
     try {
-      for (auto& p : field_parsers)
-        parts.push_back(without_excluded(p.parse_query(text, parse_flags(kFieldParseFlags))));
+      for (std::size_t i = 0; i < field_parsers.size() && i < fields; ++i)
+        parts.push_back(
+            without_excluded(field_parsers[i].parse_query(text, parse_flags(kFieldParseFlags))));
     } catch (const Xapian::QueryParserError& e) {
       throw UsageError("query syntax error: " + e.get_msg());
     }
@@ -918,13 +952,37 @@ std::size_t query_wildcard_count(std::string_view text) {
   return wildcards;
 }
 
+bool is_pasted_text(std::string_view text) {
+  if (query_word_count(text) <= kLongQueryWords || query_wildcard_count(text) > 0) return false;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    std::size_t end = i;
+    while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end]))) ++end;
+    std::string_view token = text.substr(i, end - i);
+    if (is_operator_word(token)) return false;
+    while (!token.empty() && (token.front() == '(' || token.front() == '+' || token.front() == '-'))
+      token.remove_prefix(1);
+    if (auto colon = token.find(':'); colon != std::string_view::npos && colon > 0) {
+      std::string name(token.substr(0, colon));
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (is_query_field_name(name)) return false;
+    }
+    i = end;
+  }
+  return true;
+}
+
 namespace {
 
 // At the door, before any work that grows with the words: a query over kMaxQueryWords words or
 // kMaxQueryWildcards wildcards is a usage error.
 void check_query_size(std::string_view text) {
   if (auto words = query_word_count(text); words > kMaxQueryWords)
-    throw UsageError(fmt::format("query too long: {} words (at most {})", words, kMaxQueryWords));
+    throw UsageError(
+        fmt::format("query too long: {} words (at most {} with operators or fields, "
+                    "{} as plain text)",
+                    words, kMaxQueryWords, kMaxPastedWords));
   if (auto wildcards = query_wildcard_count(text); wildcards > kMaxQueryWildcards)
     throw UsageError(
         fmt::format("query too broad: {} wildcards (at most {})", wildcards, kMaxQueryWildcards));
@@ -947,6 +1005,18 @@ void boost_typed_ids(const std::vector<std::string>& words, QueryTiers& tiers) {
 }  // namespace
 
 QueryTiers TrialQueryParser::parse_tiers(std::string_view text, MatchMode mode) const {
+  // Pasted text (many words, no operator, field or wildcard) is read as plain words: its own,
+  // larger cap, and the heaviest words scored.
+  if (is_pasted_text(text)) {
+    if (auto words = query_word_count(text); words > kMaxPastedWords)
+      throw UsageError(
+          fmt::format("query too long: {} words (at most {}, or {} with operators "
+                      "or fields)",
+                      words, kMaxPastedWords, kMaxQueryWords));
+    std::string s = fold_query(text);
+    impl_->last_text = s;
+    return {impl_->pasted(s), {}, {}};
+  }
   check_query_size(text);
   std::string s = fold_query(text);
   impl_->last_text = s;

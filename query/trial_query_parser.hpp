@@ -53,12 +53,23 @@ struct QueryTiers {
   Xapian::Query rest;   ///< every match of `query` (a superset of the partial matches)
 };
 
-/// The most words a query may have (runs of letters and digits, however joined), and the most
-/// trailing wildcards (`belim*`): longer queries are refused with a UsageError. Measured at
-/// 100,000 synthetic studies (BENCHMARKS.md): 64 common words take 0.7 s in relaxed or any
-/// mode, 128 take 1.7 s; 16 wildcards 0.4 s, 32 take 0.8 s; 10,000 words did not finish.
+/// The most words a query with syntax (operators, fields, quotes, wildcards) may have (runs of
+/// letters and digits, however joined), and the most trailing wildcards (`belim*`): longer
+/// queries are refused with a UsageError. Measured at 100,000 synthetic studies
+/// (BENCHMARKS.md): 64 common words take 0.7 s in relaxed or any mode, 128 take 1.7 s; 16
+/// wildcards 0.4 s, 32 take 0.8 s; 10,000 words did not finish.
 inline constexpr std::size_t kMaxQueryWords = 64;
 inline constexpr std::size_t kMaxQueryWildcards = 16;
+
+/// Pasted text: a query of more than kLongQueryWords words with no operator (AND, OR, NOT...),
+/// no `field:` and no trailing wildcard is read as plain words, whatever its punctuation (a quote
+/// in it is not a phrase, a colon not a field): common words are dropped (is_narrative_stopword()),
+/// and the trials are ranked by the words' weight, none of them required. At most kMaxPastedWords
+/// words; of its distinct words, the kMaxScoredWords rarest in the index are scored, which
+/// bounds the work as kMaxQueryWords does.
+inline constexpr std::size_t kLongQueryWords = 16;
+inline constexpr std::size_t kMaxPastedWords = 5'000;
+inline constexpr std::size_t kMaxScoredWords = 64;
 
 /// A trailing wildcard (`belim*`) expands to at most this many terms in each field, the most
 /// frequent ones.
@@ -69,6 +80,9 @@ std::size_t query_word_count(std::string_view text);
 
 /// The trailing wildcards of `text` as kMaxQueryWildcards counts them (a `*` after a word).
 std::size_t query_wildcard_count(std::string_view text);
+
+/// Whether `text` is read as pasted text (see kLongQueryWords).
+bool is_pasted_text(std::string_view text);
 
 class TrialQueryParser {
  public:
@@ -85,7 +99,8 @@ class TrialQueryParser {
   /// Parses a query string (AND OR NOT, parentheses, "phrases", trailing wildcards, field:value,
   /// ranges start:2023..2025 updated:2025-01-01.. enrollment:100..500). Throws UsageError with a
   /// one-line message on a syntax error or a query over kMaxQueryWords words or
-  /// kMaxQueryWildcards wildcards. An empty query matches every trial.
+  /// kMaxQueryWildcards wildcards (pasted text: kMaxPastedWords words). An empty query matches
+  /// every trial.
   Xapian::Query parse(std::string_view text, MatchMode mode = MatchMode::Relaxed) const;
 
   /// parse(), and for several plain words in relaxed mode the all-words tier and the rest.

@@ -11,6 +11,9 @@ Generates N synthetic studies (scripts/gen-corpus, seed 1), then measures:
               (trialsearch-xapian-floor), without positions and with FTS5's positions
   queries     p50/p95/p99 of scripts/benchmark/queries.txt: in process, and as whole CLI processes
   similar     p50/p99 for scripts/benchmark/mlt-ids.txt where the engine has it
+  match       p50/p99 of `match` on the TREC 2022 and SIGIR 2016 patient descriptions (from
+              ../shared/data/relevance; skipped without it), in process and as whole CLI
+              processes, beside `search` on the same text in process
   nightly     upsert of 1,000 changed studies into the index, then a --snapshot rebuild
               (--no-snapshot: the upsert only; a rebuild costs as much as the first index)
 Writes a Markdown report to --out (default bench-out/bench-N.md) and prints it.
@@ -270,6 +273,30 @@ def main(argv):
             if "more-like-this" in j.get("mode", "").lower():
                 mrows.append((p, j.get("mode", "mlt"), j["p50_ms"], j["p99_ms"]))
 
+    # match: the patient descriptions of the relevance collections, one per line
+    prows = []
+    patients = os.path.join(work, "patients.txt")
+    sources = [os.path.join(ROOT, "..", "shared", "data", "relevance", c, "queries.jsonl")
+               for c in ("trec-ct-2022", "sigir-2016")]
+    if "match" in help_text and all(os.path.exists(f) for f in sources):
+        with open(patients, "w") as out_f:
+            for f in sources:
+                with open(f) as in_f:
+                    for line in in_f:
+                        out_f.write(" ".join(json.loads(line)["text"].split()) + "\n")
+        texts = load_queries(patients)
+        ms = []
+        for text in texts:
+            t0 = time.monotonic()
+            subprocess.run([ts, "match", "--db", db, "--limit", "10", "--json", "--", text], capture_output=True)
+            ms.append((time.monotonic() - t0) * 1000)
+        prows.append(("trialsearch match", "whole CLI process", pct(ms, .5), pct(ms, .99)))
+        for name, flag in (("trialsearch match", ["--match"]), ("trialsearch search, same text", [])):
+            r = subprocess.run([qbench, db, patients, "--runs", "3"] + flag, capture_output=True, text=True,
+                               check=True)
+            j = json.loads(r.stdout)
+            prows.append((name, "in process", j["p50_ms"], j["p99_ms"]))
+
     # nightly: 1,000 changed studies upserted, then the whole corpus as a snapshot (a new
     # generation, compared with the live one, published)
     nrows = []
@@ -310,6 +337,11 @@ def main(argv):
     if mrows:
         lines += ["", "### More like this (scripts/benchmark/mlt-ids.txt)", "", "| engine | mode | p50 ms | p99 ms |", "|---|---|---|---|"]
         for e, mode, p50, p99 in mrows:
+            lines.append("| %s | %s | %.2f | %.2f |" % (e, mode, p50, p99))
+    if prows:
+        lines += ["", "### Patient descriptions (TREC 2022 and SIGIR 2016 topics, whole text)", "",
+                  "| engine | mode | p50 ms | p99 ms |", "|---|---|---|---|"]
+        for e, mode, p50, p99 in prows:
             lines.append("| %s | %s | %.2f | %.2f |" % (e, mode, p50, p99))
     lines += ["", "### Nightly", "", "| run | seconds | peak RSS MB | result |", "|---|---|---|---|"]
     for name, wall, rss, result in nrows:

@@ -1,8 +1,9 @@
-// trialsearch-query-bench DB QUERIES [--runs N] [--facets] [--similar] [--per-query]
+// trialsearch-query-bench DB QUERIES [--runs N] [--facets] [--similar] [--match] [--per-query]
 // [--count-limit N]: in-process
 // latency of `search` over a query file (one query per line, or
 // `query<TAB>status=...,phase=...,type=...`), or with --similar of `similar` over a file of NCT
-// ids (one per line), one JSON line on stdout with p50/p95/p99/max/mean in milliseconds. The
+// ids (one per line), or with --match of `match` over a file of patient descriptions (one per
+// line), one JSON line on stdout with p50/p95/p99/max/mean in milliseconds. The
 // database is opened once, as a long-running service would; every query asks for the top 10
 // (with snippets for search), like the CLI. --per-query also writes each query's best time over
 // the runs to stderr (ms, tab, query), slowest first. --count-limit N counts matches exactly up to
@@ -17,6 +18,7 @@
 
 #include <fmt/format.h>
 
+#include "query/patient_match.hpp"
 #include "query/searcher.hpp"
 #include "query/similar_trials.hpp"
 #include "query/trial_database.hpp"
@@ -59,17 +61,18 @@ int main(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr,
                  "usage: trialsearch-query-bench DB QUERIES [--runs N] [--facets] [--similar] "
-                 "[--per-query] [--count-limit N]\n");
+                 "[--match] [--per-query] [--count-limit N]\n");
     return 2;
   }
   int runs = 3;
-  bool facets = false, similar = false, per_query = false;
+  bool facets = false, similar = false, match = false, per_query = false;
   std::optional<std::size_t> count_limit;
   for (int i = 3; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--runs" && i + 1 < argc) runs = std::stoi(argv[++i]);
     if (a == "--facets") facets = true;
     if (a == "--similar") similar = true;
+    if (a == "--match") match = true;
     if (a == "--per-query") per_query = true;
     if (a == "--count-limit" && i + 1 < argc) count_limit = std::stoul(argv[++i]);
   }
@@ -92,6 +95,10 @@ int main(int argc, char** argv) {
         SimilarOptions so;
         so.ids = {q.query};
         hits = !find_similar(db, so).hits.empty();
+      } else if (match) {
+        MatchOptions mo;
+        mo.text = q.query;
+        hits = !match_patient(db, mo).result.hits.empty();
       } else {
         hits = !search(db, q).hits.empty();
       }
@@ -115,6 +122,7 @@ int main(int argc, char** argv) {
       ":.3f},"
       "\"p95_ms\":{:.3f},\"p99_ms\":{:.3f},\"max_ms\":{:.3f},\"mean_ms\":{:.3f}}}\n",
       similar       ? "-similar"
+      : match       ? "-match"
       : facets      ? "+facets"
       : count_limit ? fmt::format("-count-limit-{}", *count_limit)
                     : "",

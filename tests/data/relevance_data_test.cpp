@@ -1,7 +1,10 @@
 // Relevance smoke test on the shared real records: a few TREC 2022 topics' first gpt-4-turbo
-// keyword finds a trial judged relevant (grade 1 or 2) in the first ten results. Not a tuning
-// target (scripts/eval-relevance measures ranking): the topics were chosen where the first
-// judged-relevant trial ranks first, so the test fails only when ranking breaks badly.
+// keyword finds a trial judged relevant (grade 1 or 2) in the first ten results, and `match` on
+// a few topics' patient text (its first 120 words) does too. Not a tuning target
+// (scripts/eval-relevance measures ranking, and its --guard, run by ctest as
+// eval_relevance_smoke, fails when match falls below 1.25x plain BM25 on the same text): the
+// topics were chosen where a judged-relevant trial ranks first, so the test fails only when
+// ranking breaks badly.
 #include <simdjson.h>
 #include <catch2/catch.hpp>
 
@@ -9,6 +12,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "tests/support/test_support.hpp"
 
@@ -35,20 +39,40 @@ std::map<std::string, int> relevant_trials(const std::filesystem::path& qrels,
   return grades;
 }
 
+// The shared real records indexed once for this file's tests.
+const std::string& real_records_db() {
+  static test::TempDir dir;
+  static std::string db = [] {
+    std::string path = (dir.path() / "db").string();
+    auto r = run_cli(
+        {"index", "-q", "--db", path,
+         (test::shared_data_dir() / "ctgov-xml" / "AllPublicXML-subset-2023-02-03.zip").string(),
+         (test::shared_data_dir() / "ctgov-json-v2" / "studies.jsonl").string()});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return path;
+  }();
+  return db;
+}
+
+// The ids `args` returns (--json), in order.
+std::vector<std::string> result_ids(std::vector<std::string> args) {
+  auto r = run_cli(args);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  simdjson::dom::parser parser;
+  std::vector<std::string> ids;
+  for (simdjson::dom::element hit : parser.parse(r.out)["results"])
+    ids.emplace_back(std::string_view(hit["nct_id"]));
+  return ids;
+}
+
 }  // namespace
 
 TEST_CASE("TREC 2022 topics' first keywords find a judged-relevant trial in the top 10",
           "[data][relevance][e2e]") {
   auto rel = test::shared_data_dir() / "relevance" / "trec-ct-2022";
-  test::TempDir dir;
-  std::string db = (dir.path() / "db").string();
-  auto r = run_cli(
-      {"index", "-q", "--db", db,
-       (test::shared_data_dir() / "ctgov-xml" / "AllPublicXML-subset-2023-02-03.zip").string(),
-       (test::shared_data_dir() / "ctgov-json-v2" / "studies.jsonl").string()});
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-
+  const std::string& db = real_records_db();
   simdjson::dom::parser json;
   simdjson::dom::element topics = json.load((rel / "id2queries.json").string());
   for (std::string topic :
@@ -57,15 +81,32 @@ TEST_CASE("TREC 2022 topics' first keywords find a judged-relevant trial in the 
     auto relevant = relevant_trials(rel / "qrels.tsv", topic);
     INFO(topic << ": " << first_keyword);
     REQUIRE(!relevant.empty());
-    auto s = run_cli(
-        {"search", "--db", db, "--json", "--limit", "10", "--", std::string(first_keyword)});
-    REQUIRE(s.exit_code == 0);
-    simdjson::dom::parser out_parser;
     int found = 0;
-    for (simdjson::dom::element hit : out_parser.parse(s.out)["results"]) {
-      std::string id{std::string_view(hit["nct_id"])};
-      if (relevant.count(id)) ++found;
-    }
+    for (const auto& id : result_ids(
+             {"search", "--db", db, "--json", "--limit", "10", "--", std::string(first_keyword)}))
+      found += relevant.count(id) > 0;
+    CHECK(found >= 1);
+  }
+}
+
+TEST_CASE("TREC 2022 patient texts: match finds a judged-relevant trial in the top 10",
+          "[data][relevance][e2e][match]") {
+  auto rel = test::shared_data_dir() / "relevance" / "trec-ct-2022";
+  const std::string& db = real_records_db();
+  simdjson::dom::parser json;
+  simdjson::dom::element topics = json.load((rel / "id2queries.json").string());
+  for (std::string topic :
+       {"trec-20221", "trec-20223", "trec-202215", "trec-202226", "trec-202238"}) {
+    std::string_view raw = topics[topic]["raw"];
+    std::istringstream words{std::string(raw)};
+    std::string text, word;
+    for (int n = 0; n < 120 && words >> word; ++n) text += (n ? " " : "") + word;
+    auto relevant = relevant_trials(rel / "qrels.tsv", topic);
+    INFO(topic << ": " << text);
+    REQUIRE(!relevant.empty());
+    int found = 0;
+    for (const auto& id : result_ids({"match", "--db", db, "--json", "--limit", "10", "--", text}))
+      found += relevant.count(id) > 0;
     CHECK(found >= 1);
   }
 }

@@ -323,29 +323,35 @@ TEST_CASE("a query over the word limit is refused with one line; one at the limi
   test::TempDir dir;
   std::string db = make_db(dir, 3);
   std::mt19937 rng(19);
-  auto random_words = [&](int n) {
+  auto random_words = [&](int n, std::string_view joint = " ") {
     std::string q;
     for (int i = 0; i < n; ++i) {
-      if (i) q += ' ';
+      if (i) q += joint;
       for (int k = 0; k < 8; ++k) q += static_cast<char>('a' + rng() % 26);
     }
     return q;
   };
-  auto at_limit = run_cli({"search", "--db", db, "--json", random_words(64)});
+  // With operators, 64 words at most.
+  auto at_limit = run_cli({"search", "--db", db, "--json", random_words(32, " OR ")});
   INFO(at_limit.err);
   CHECK(at_limit.exit_code == 0);
-  auto over = run_cli({"search", "--db", db, random_words(65)});
+  auto over = run_cli({"search", "--db", db, random_words(33, " OR ") + " OR title:x"});
   CHECK(over.exit_code == 2);
   CHECK(std::count(over.err.begin(), over.err.end(), '\n') == 1);
-  CHECK(contains(over.err, "at most 64"));
-  // words however joined: a-b-c is three
+  CHECK(contains(over.err, "at most 64 with operators or fields"));
+  // words however joined: a-b-c is three; a field makes it a query, not pasted text
   CHECK(run_cli({"search", "--db", db,
-                 "a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-q-r-s-t-u-v-w-x-y-z-a-b-c-d-e-"
+                 "title:a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-q-r-s-t-u-v-w-x-y-z-a-b-c-d-e-"
                  "f-g-h-i-j-k-l-m-n-o-p-q-r-s-t-u-v-w-x-y-z-a-b-c-d-e-f-g-h-i-"
                  "j-k-l-m"})
             .exit_code == 2);
-  auto huge = run_cli({"search", "--db", db, random_words(10000)});
+  // Plain text (pasted) is read up to 5,000 words, of which the 64 rarest are scored.
+  auto pasted = run_cli({"search", "--db", db, "--json", random_words(5000)});
+  INFO(pasted.err);
+  CHECK(pasted.exit_code == 0);
+  auto huge = run_cli({"search", "--db", db, random_words(5001)});
   CHECK(huge.exit_code == 2);
+  CHECK(contains(huge.err, "at most 5000"));
   std::string wild16, wild17;
   for (int i = 0; i < 16; ++i) wild16 += std::string(1, static_cast<char>('a' + i)) + "x* ";
   wild17 = wild16 + "zz*";
@@ -355,6 +361,7 @@ TEST_CASE("a query over the word limit is refused with one line; one at the limi
   CHECK(contains(broad.err, "at most 16"));
   auto help = run_cli({"search", "--help"});
   CHECK(contains(help.out, "at most 64"));
+  CHECK(contains(help.out, "5000 as plain text"));
 }
 
 // ---- a full disk is named ----

@@ -21,6 +21,17 @@ fs::path source_dir() { return TRIALSEARCH_SOURCE_DIR; }
 fs::path shared_data_dir() { return TRIALSEARCH_SHARED_DATA_DIR; }
 fs::path seeds_dir() { return TRIALSEARCH_SHARED_SEEDS_DIR; }
 fs::path corpus_dir() { return source_dir() / "corpus"; }
+
+const std::string& corpus_database() {
+  static TempDir dir;
+  static std::string db = [] {
+    std::string path = (dir.path() / "db").string();
+    auto r = run_cli({"index", "--db", path, corpus_dir().string()});
+    if (r.exit_code != 0) throw std::runtime_error("indexing the corpus failed: " + r.err);
+    return path;
+  }();
+  return db;
+}
 std::string binary() {
   // Another build's binary (e.g. main's, to see a new test fail there).
   if (const char* other = std::getenv("TRIALSEARCH_TEST_BINARY"); other && *other) return other;

@@ -14,7 +14,10 @@ std::filesystem::path source_dir();
 std::filesystem::path shared_data_dir();  ///< ../shared/data
 std::filesystem::path seeds_dir();        ///< ../shared/seeds
 std::filesystem::path corpus_dir();       ///< corpus/ in the repository
-std::string binary();                     ///< the built trialsearch, or $TRIALSEARCH_TEST_BINARY
+/// A database of the bundled corpus, indexed by the binary once per test run (in a temporary
+/// folder removed at exit); throws std::runtime_error when indexing fails.
+const std::string& corpus_database();
+std::string binary();  ///< the built trialsearch, or $TRIALSEARCH_TEST_BINARY
 
 /// A fresh temporary folder, removed with everything in it on destruction.
 class TempDir {
