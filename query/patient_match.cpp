@@ -156,15 +156,18 @@ struct ScoredWord {
 };
 
 // The description's words, each counted, in the fields of kWordFields; the kMaxMatchScoredWords
-// heaviest. Negated and family words are kept here (only concepts are the patient's own):
-// without them TREC 2022 fell from 0.66 to 0.63 (BENCHMARKS.md, "match"), since a trial's
-// text names what its patients must not have as well.
+// heaviest. Negated words are kept here (only concepts are the patient's own): without them
+// TREC 2022 fell from 0.66 to 0.63 (docs/benchmarks, "match"), since a trial's text names what
+// its patients must not have as well. A relative's words are not the patient's at all ("mother
+// had breast cancer" ranked breast-cancer trials for a melanoma patient): left out, TREC 0.6578
+// -> 0.6572, SIGIR 0.4663 unchanged.
 std::vector<ScoredWord> scored_words(const Xapian::Database& db, const PatientText& p,
                                      std::size_t& read) {
   std::map<std::string, ScoredWord> by_stem;
   for (std::size_t i = 0; i < p.words.size(); ++i) {
     const auto& w = p.words[i];
     if (is_narrative_stopword(w) || is_number(w)) continue;
+    if (i < p.roles.size() && p.roles[i] == WordRole::Family) continue;
     ScoredWord& s = by_stem[stem_of(w)];
     if (s.count++ == 0) s.word = w;
   }
@@ -315,7 +318,7 @@ std::vector<std::string> summary(const MatchResult& m, const MatchOptions& o) {
   lines.push_back(fmt::format("patient: age {}, sex {}", age, sex));
   list(WordRole::Positive, "concepts");
   list(WordRole::Negated, "negated (words scored, not concepts)");
-  list(WordRole::Family, "about relatives (words scored, not concepts)");
+  list(WordRole::Family, "about relatives (neither concepts nor scored words)");
   lines.push_back(fmt::format("words scored: {} of {} distinct (the rarest kept, at most {})",
                               m.words_scored, m.words_read, kMaxMatchScoredWords));
   lines.push_back(o.eligible_only

@@ -67,6 +67,8 @@ TEST_CASE("match reads concepts, negation, relatives, age and sex from the text"
   CHECK_FALSE(has(concepts, "covid 19"));
   CHECK(has(m.names("negated"), "ankylosing spondylitis"));
   CHECK(has(m.names("family"), "covid 19"));
+  // a relative's condition is not the patient's: the COVID-19 vaccine trial is not matched by it
+  CHECK_FALSE(has(m.ids, "NCT09900004"));
   // the lupus nephritis trial first; the men-only trial, matched by the negated words,
   // below the trials with a lupus concept in their conditions
   REQUIRE_FALSE(m.ids.empty());
