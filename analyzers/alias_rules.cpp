@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "analyzers/strings.hpp"
+
 namespace trialsearch {
 namespace {
 
@@ -114,12 +116,6 @@ std::vector<std::string_view> words_of(std::string_view key) {
   return words;
 }
 
-bool numeric(std::string_view word) {
-  return !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
-    return std::isdigit(static_cast<unsigned char>(c));
-  });
-}
-
 bool roman(std::string_view word) {
   return !word.empty() && word.size() <= 4 &&
          word.find_first_not_of("ivx") == std::string_view::npos;
@@ -127,12 +123,12 @@ bool roman(std::string_view word) {
 
 // "a", "b2", "12", "iii": what follows a label word.
 bool label_suffix(std::string_view word) {
-  return word.size() <= 2 || numeric(word) || roman(word);
+  return word.size() <= 2 || all_digits(word) || roman(word);
 }
 
 bool starts_with_numbered(std::string_view word, std::string_view stem) {
   return word.size() > stem.size() && word.substr(0, stem.size()) == stem &&
-         numeric(word.substr(stem.size()));
+         all_digits(word.substr(stem.size()));
 }
 
 // "il-2", "il2", "interleukin 12", "gm-csf", "gcsf", "granulocyte colony stimulating factor",
@@ -143,7 +139,7 @@ bool molecule_name(const std::vector<std::string_view>& words) {
     return starts_with_numbered(w, "il") || starts_with_numbered(w, "interleukin") || w == "gcsf" ||
            w == "gmcsf" || w == "mcsf" || w == "interferon";
   }
-  if (words.size() == 2 && in(kInterleukinWords, words[0]) && numeric(words[1])) return true;
+  if (words.size() == 2 && in(kInterleukinWords, words[0]) && all_digits(words[1])) return true;
   if (words.size() == 2 && in(kInterferonWords, words[0]) && in(kGreekLetterWords, words[1]))
     return true;
   std::size_t factor = words.size();  // where "csf" or "colony stimulating factor" starts
@@ -182,7 +178,7 @@ NameVerdict name_verdict(std::string_view key) {
   if (std::all_of(words.begin(), words.end(), [](std::string_view w) { return in(kStopwords, w); }))
     return NameVerdict::Stopword;  // "and", "and/or"
   if (std::all_of(words.begin(), words.end(),
-                  [](std::string_view w) { return numeric(w) || in(kDoseWords, w); }))
+                  [](std::string_view w) { return all_digits(w) || in(kDoseWords, w); }))
     return NameVerdict::DoseOnly;
   // One to three letters: an abbreviation that names several things ("dm", "dex", "mmf",
   // "peg"); with a digit it is a code ("5fu", "6mp") and stays.

@@ -1,5 +1,6 @@
 #include "analyzers/strings.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace trialsearch {
@@ -66,6 +67,12 @@ std::string printable(std::string_view text) {
     if (u < 0x20 || u == 0x7f) c = ' ';
   }
   return out;
+}
+
+bool all_digits(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
 }
 
 }  // namespace trialsearch

@@ -34,4 +34,7 @@ std::string squeeze_spaces(std::string_view text);
 /// breaks) become spaces, one for one; every other byte unchanged.
 std::string printable(std::string_view text);
 
+/// True for a non-empty run of ASCII digits only ("12", not "1.5", "", "12a").
+bool all_digits(std::string_view text);
+
 }  // namespace trialsearch

@@ -92,9 +92,7 @@ class FeedbackDecider : public Xapian::ExpandDecider {
       return false;
     if (drop_.count(word) || drop_.count(term)) return false;
     if (word.size() < 3 || is_stopword(word)) return false;
-    if (std::all_of(word.begin(), word.end(),
-                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
-      return false;
+    if (all_digits(word)) return false;
     Xapian::doccount freq = db_.get_termfreq(term);
     // a term only the sources have cannot find another trial; one most trials have cannot rank
     return freq >= 2 && (db_.get_doccount() < 50 || freq <= max_freq_);
@@ -219,15 +217,10 @@ std::map<std::string, std::string> condition_concepts(const std::vector<Trial>& 
 // "modulators, tubulin").
 std::set<std::string> named_terms(const std::vector<Trial>& sources) {
   std::set<std::string> terms;
-  auto digits = [](std::string_view w) {
-    return !w.empty() && std::all_of(w.begin(), w.end(), [](char c) {
-      return std::isdigit(static_cast<unsigned char>(c));
-    });
-  };
   auto add_words = [&](std::string_view prefix, std::string_view name) {
     std::vector<std::string> words = split_words(fold(name));
     for (std::size_t w = 0; w < words.size(); ++w) {
-      if (w + 1 < words.size() && digits(words[w + 1]) && !digits(words[w])) continue;
+      if (w + 1 < words.size() && all_digits(words[w + 1]) && !all_digits(words[w])) continue;
       terms.insert(make_term(prefix, stem_of(words[w])));
     }
   };

@@ -775,9 +775,7 @@ struct TrialQueryParser::Impl {
   Xapian::Query pasted(const std::string& normalised) const {
     std::map<std::string, std::string> by_stem;  // stem -> the word as written
     for (auto& w : split_words(normalised)) {
-      bool number = std::all_of(w.begin(), w.end(),
-                                [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-      if (!number && !is_narrative_stopword(w)) by_stem.try_emplace(stemmer(w), w);
+      if (!all_digits(w) && !is_narrative_stopword(w)) by_stem.try_emplace(stemmer(w), w);
     }
     std::vector<std::pair<Xapian::doccount, std::string>> words;  // (frequency, word)
     for (const auto& [stem, word] : by_stem) {
