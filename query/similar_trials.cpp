@@ -291,9 +291,9 @@ SimilarResult find_similar(const Xapian::Database& db, const SimilarOptions& opt
                                                           : std::map<std::string, std::string>{};
   std::vector<std::string> eset_terms(eset.begin(), eset.end());
   const std::vector<std::size_t> concept_of = drug_concepts(db, eset_terms);
-  // Each concept once: its terms under OP_MAX, weighed as its best term (OP_SYNONYM's estimated
-  // frequency of the group differs between a shard set and one database; eval-similar: the same
-  // MeSH ratios, intervention overlap 0.316 -> 0.318).
+  // Each concept once: its terms as one synonym, weighed as its best term. (Not OP_MAX, which
+  // would not depend on Xapian's estimate of the group's frequency: Xapian 1.4.22 crashes in
+  // get_mset on an OP_MAX over several databases, a shard set, measured.)
   std::map<std::size_t, std::vector<std::string>> members;
   std::map<std::size_t, double> concept_weight;
   std::map<std::string, std::size_t> concept_by_term;
@@ -332,7 +332,7 @@ SimilarResult find_similar(const Xapian::Database& db, const SimilarOptions& opt
     const auto& terms = members[c];
     Xapian::Query q = terms.size() == 1
                           ? Xapian::Query(terms.front())
-                          : Xapian::Query(Xapian::Query::OP_MAX, terms.begin(), terms.end());
+                          : Xapian::Query(Xapian::Query::OP_SYNONYM, terms.begin(), terms.end());
     weighted.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, q, weight);
   }
   for (const auto& [c, terms] : members)

@@ -16,6 +16,7 @@
 #include "query/ranking.hpp"
 #include "query/record_lookup.hpp"
 #include "query/searcher.hpp"
+#include "query/similar_trials.hpp"
 #include "query/trial_database.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -151,6 +152,19 @@ TEST_CASE("sync_shards writes a set that reads as the live database, and updates
         CHECK(a.facets[i].counts[j].count == b.facets[i].counts[j].count);
       }
     }
+  }
+  // similar on every trial: the same suggestions in the same order.
+  for (int i = 1; i <= 30; ++i) {
+    SimilarOptions sim;
+    sim.ids = {fmt::format("NCT{:08d}", i)};
+    auto similar_ids = [&](const std::string& db) {
+      return with_database(db, [&](const Xapian::Database& d) {
+        std::vector<std::string> out;
+        for (const auto& h : find_similar(d, sim).hits) out.push_back(h.trial.nct_id);
+        return out;
+      });
+    };
+    CHECK(similar_ids(live) == similar_ids(set));
   }
   // Synonyms and aliases come from the tables: Benlysta finds belimumab's trials.
   CHECK(ids_of(search_all(set, "benlysta")) == ids_of(search_all(live, "benlysta")));
