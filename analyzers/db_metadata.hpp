@@ -18,6 +18,8 @@ inline constexpr std::string_view kMetaLexicons = "trialsearch:lexicons";  ///< 
 /// commit, so an interrupted run starts again from the same date), and the last reconciliation's.
 inline constexpr std::string_view kMetaDataTimestamp = "trialsearch:api-data-timestamp";
 inline constexpr std::string_view kMetaReconciled = "trialsearch:api-reconciled";
+/// What a database of a shard set is: "tables/N/SETID" or "K/N/SETID" (indexer/shard_set.hpp).
+inline constexpr std::string_view kMetaShard = "trialsearch:shard";
 /// + a lexicon's name: its entries.
 inline constexpr std::string_view kMetaLexiconPrefix = "trialsearch:lexicon:";
 /// + an alias key: that name's alias list.

@@ -112,4 +112,12 @@ std::string filter_value(std::string_view text) {
   return out;
 }
 
+std::string sort_key(std::string_view value, std::string_view nct_id) {
+  constexpr std::size_t kWidth = 9;  // sortable_serialise()'s longest output
+  std::string key(value.substr(0, kWidth));
+  key.resize(kWidth, '\0');  // it drops trailing zero bytes: padding keeps the order
+  for (char c : nct_id) key += static_cast<char>(~static_cast<unsigned char>(c));
+  return key;
+}
+
 }  // namespace trialsearch

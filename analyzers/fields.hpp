@@ -12,7 +12,7 @@ namespace trialsearch {
 
 /// Bump when terms, prefixes, slots or analysis change: a database built with another version
 /// is refused with a message that says to reindex.
-inline constexpr std::string_view kSchemaVersion = "trialsearch-schema-7";
+inline constexpr std::string_view kSchemaVersion = "trialsearch-schema-8";
 
 /// Word terms are stems, and only stems: the indexer's TermGenerator and the QueryParser both
 /// stem every word (STEM_ALL), phrases included, so "nephritis" is indexed and searched as
@@ -198,7 +198,17 @@ enum Slot : unsigned {
   kSlotFacetType = 13,
   kSlotFacetSponsorClass = 14,
   kSlotNctId = 15,  ///< the NCT id as shown (NCT01234567): ids of hits without their termlists
+  /// Sort keys (sort_key()): a slot's value, then the NCT id, so that trials of equal value keep
+  /// one order whatever their document ids (a shard set's differ from one database's).
+  kSlotSortStart = 16,
+  kSlotSortUpdated = 17,
+  kSlotSortEnrollment = 18,
 };
+
+/// The sort key of a sortable_serialise()d `value` (empty: none) and an NCT id, for a descending
+/// sort: the value padded to a fixed width (a missing one lowest), then the id's bytes
+/// complemented, so that equal values come in ascending NCT id order.
+std::string sort_key(std::string_view value, std::string_view nct_id);
 
 enum class RangeKind { Date, Number };
 

@@ -1,8 +1,10 @@
 // trialsearch stats: what the database holds.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 
+#include "analyzers/errors.hpp"
 #include "analyzers/strings.hpp"
 #include "cli/commands.hpp"
 #include "cli/terminal.hpp"
@@ -18,8 +20,30 @@ struct StatsOptions {
   bool json = false;
 };
 
+void print_shards(const std::vector<ShardStatus>& shards) {
+  for (const auto& sh : shards)
+    fmt::print("shard        {:<24} {}\n", sh.label,
+               sh.up ? fmt::format("up, {} documents ({})", sh.documents, sh.role)
+                     : fmt::format("DOWN: {}", sh.error));
+}
+
 int run_stats(const StatsOptions& o) {
   std::string path = resolve_db_path(o.db.db);
+  // A shard set with a database down: which ones, and exit 1 (never the stats of a part).
+  if (auto shards = shard_statuses(path);
+      std::any_of(shards.begin(), shards.end(), [](const ShardStatus& s) { return !s.up; })) {
+    DbStats partial;
+    partial.shards = shards;
+    if (o.json)
+      fmt::print("{}\n", stats_to_json(partial));
+    else
+      print_shards(shards);
+    const auto down =
+        std::count_if(shards.begin(), shards.end(), [](const ShardStatus& s) { return !s.up; });
+    fmt::print(stderr, "trialsearch: {} of the {} databases of the shard set {} are down\n", down,
+               shards.size(), path);
+    return kExitRuntime;
+  }
   DbStats s =
       with_database(path, [&](const Xapian::Database& db) { return database_stats(db, path); });
   if (o.json) {
@@ -39,6 +63,7 @@ int run_stats(const StatsOptions& o) {
              s.generations.size() > 1 ? fmt::format("{} generations", s.generations.size())
                                       : std::string("the change log"));
   if (!s.generation.empty()) fmt::print("generation   {}\n", s.generation);
+  print_shards(s.shards);
   fmt::print("aliases      {} links harvested from the records; {} synonym keys\n", s.alias_links,
              s.synonym_keys);
   if (s.lexicons.empty()) fmt::print("lexicons     curated only (none imported)\n");

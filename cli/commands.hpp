@@ -53,6 +53,7 @@ void setup_stats(CLI::App& app, int& exit_code);
 void setup_aliases(CLI::App& app, int& exit_code);
 void setup_changes(CLI::App& app, int& exit_code);
 void setup_rollback(CLI::App& app, int& exit_code);
+void setup_shard(CLI::App& app, int& exit_code);
 void setup_validate(CLI::App& app, int& exit_code);
 
 }  // namespace trialsearch::cli

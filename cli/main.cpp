@@ -30,12 +30,12 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
-    {"index", trialsearch::cli::setup_index},       {"fetch", trialsearch::cli::setup_fetch},
-    {"search", trialsearch::cli::setup_search},     {"match", trialsearch::cli::setup_match},
-    {"similar", trialsearch::cli::setup_similar},   {"show", trialsearch::cli::setup_show},
-    {"stats", trialsearch::cli::setup_stats},       {"aliases", trialsearch::cli::setup_aliases},
-    {"changes", trialsearch::cli::setup_changes},   {"rollback", trialsearch::cli::setup_rollback},
-    {"validate", trialsearch::cli::setup_validate},
+    {"index", trialsearch::cli::setup_index},     {"fetch", trialsearch::cli::setup_fetch},
+    {"search", trialsearch::cli::setup_search},   {"match", trialsearch::cli::setup_match},
+    {"similar", trialsearch::cli::setup_similar}, {"show", trialsearch::cli::setup_show},
+    {"stats", trialsearch::cli::setup_stats},     {"aliases", trialsearch::cli::setup_aliases},
+    {"changes", trialsearch::cli::setup_changes}, {"rollback", trialsearch::cli::setup_rollback},
+    {"shard", trialsearch::cli::setup_shard},     {"validate", trialsearch::cli::setup_validate},
 };
 
 }  // namespace

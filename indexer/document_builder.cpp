@@ -3,7 +3,9 @@
 #include <cctype>
 #include <set>
 #include <stdexcept>
+#include <string>
 #include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -306,6 +308,10 @@ BuiltDocument DocumentBuilder::build(const Trial& t) {
   doc.add_value(kSlotFacetCountry, join_facet(countries));
   doc.add_value(kSlotFacetType, join_facet({t.study_type}));
   doc.add_value(kSlotFacetSponsorClass, join_facet({t.lead_sponsor.agency_class}));
+  for (auto [sort, from] :
+       {std::pair{kSlotSortStart, kSlotStartDate}, std::pair{kSlotSortUpdated, kSlotLastUpdate},
+        std::pair{kSlotSortEnrollment, kSlotEnrollment}})
+    doc.add_value(sort, sort_key(doc.get_value(from), t.nct_id));
 
   add_spelling_words(t.brief_title, out.spelling_words);
   for (const auto& c : t.conditions) add_spelling_words(c, out.spelling_words);

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <system_error>
 #include <thread>
+#include <utility>
 
 #include <fmt/format.h>
 #include <xapian.h>
@@ -105,20 +106,118 @@ DbLayout layout_of(const std::string& db) {
   return DbLayout::Empty;
 }
 
-std::string checked_stub(const std::string& stub_path) {
-  constexpr std::size_t kMaxStubBytes = 4096;  // ours is 16; never read a big file whole
+namespace {
+
+// A stub's text: read with a bound (trialsearch's are a few lines; never read a big file whole).
+std::string stub_text(const std::string& stub_path) {
+  constexpr std::size_t kMaxStubBytes = 4096;
   std::ifstream in(stub_path, std::ios::binary);
   std::string content(kMaxStubBytes + 1, '\0');
   in.read(content.data(), static_cast<std::streamsize>(content.size()));
   if (in.bad() || (!in && in.gcount() == 0 && !in.eof()))
     throw RuntimeError(fmt::format("cannot read database stub {}", stub_path));
   content.resize(static_cast<std::size_t>(in.gcount()));
+  if (content.size() > kMaxStubBytes)
+    throw RuntimeError(fmt::format("{} is not a database stub (over {} bytes): not opened",
+                                   stub_path, kMaxStubBytes));
+  return content;
+}
+
+// A folder name a stub may give: plain, beside the stub, not a build in progress.
+bool plain_folder_name(std::string_view name) {
+  return !name.empty() && name.front() != '.' && name.size() <= 64 && !is_building(name) &&
+         std::all_of(name.begin(), name.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '.' || c == '_' || c == '-';
+         });
+}
+
+// "HOST:PORT" or "[ADDR]:PORT" -> host, port; nullopt when it is not one.
+std::optional<std::pair<std::string, unsigned>> host_port(std::string_view text) {
+  auto colon = text.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  std::string_view host = text.substr(0, colon), port = text.substr(colon + 1);
+  if (host.front() == '[') {
+    if (host.size() < 3 || host.back() != ']') return std::nullopt;
+    host = host.substr(1, host.size() - 2);
+  }
+  if (port.empty() || port.size() > 5 ||
+      !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  const unsigned n = std::stoul(std::string(port));
+  if (n == 0 || n > 65535) return std::nullopt;
+  const bool plain_host = std::all_of(host.begin(), host.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '-' || c == ':';
+  });
+  if (!plain_host) return std::nullopt;
+  return std::pair{std::string(host), n};
+}
+
+}  // namespace
+
+std::string StubEntry::label() const {
+  return remote() ? fmt::format("{}:{}", host, port) : fs::path(folder).filename().string();
+}
+
+std::vector<StubEntry> read_stub(const std::string& stub_path) {
+  const std::string content = stub_text(stub_path);
+  const fs::path dir = fs::path(stub_path).parent_path();
+  std::vector<StubEntry> out;
+  unsigned line_no = 0;
+  for (std::string_view rest = content; !rest.empty();) {
+    auto end = std::min(rest.find('\n'), rest.size());
+    std::string_view line = rest.substr(0, end);
+    rest.remove_prefix(std::min(end + 1, rest.size()));
+    ++line_no;
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    if (line.empty() || line.front() == '#') continue;
+    StubEntry e;
+    e.line = line_no;
+    constexpr std::string_view kAuto = "auto ", kRemote = "remote ";
+    if (line.starts_with(kAuto) && plain_folder_name(line.substr(kAuto.size()))) {
+      e.folder = (dir / std::string(line.substr(kAuto.size()))).string();
+    } else if (auto hp = line.starts_with(kRemote) ? host_port(line.substr(kRemote.size()))
+                                                   : std::nullopt) {
+      e.host = hp->first;
+      e.port = hp->second;
+    } else {
+      throw RuntimeError(fmt::format(
+          "{}:{}: not a database stub line trialsearch opens (\"auto NAME\" naming a folder "
+          "beside it, or \"remote HOST:PORT\"): not opened; restore it with `trialsearch "
+          "rollback --to GEN` or rebuild the database",
+          stub_path, line_no));
+    }
+    if (out.size() == kMaxStubEntries)
+      throw RuntimeError(
+          fmt::format("{} names over {} databases: not opened", stub_path, kMaxStubEntries));
+    out.push_back(std::move(e));
+  }
+  if (out.empty())
+    throw RuntimeError(
+        fmt::format("{} names no database: not opened; restore it with "
+                    "`trialsearch rollback --to GEN` or rebuild the database",
+                    stub_path));
+  return out;
+}
+
+std::optional<std::string> stub_file_of(const std::string& db) {
+  std::error_code ec;
+  auto status = fs::status(db, ec);
+  if (fs::is_regular_file(status)) return db;
+  fs::path stub = fs::path(db) / kStub;
+  if (fs::exists(fs::symlink_status(stub, ec))) return stub.string();
+  return std::nullopt;
+}
+
+std::string checked_stub(const std::string& stub_path) {
+  const std::string content = stub_text(stub_path);
   std::string_view text = content;
   if (text.ends_with('\n')) text.remove_suffix(1);
   // "auto gen-000042": one line, one generation folder beside the stub, nothing else.
   constexpr std::string_view kAuto = "auto ";
   std::string_view name = text.starts_with(kAuto) ? text.substr(kAuto.size()) : std::string_view{};
-  if (content.size() > kMaxStubBytes || !generation_number(name) || is_building(name) ||
+  if (!generation_number(name) || is_building(name) ||
       name.find_first_of("/\n\r\t ") != std::string_view::npos)
     throw RuntimeError(fmt::format(
         "{} is not a stub trialsearch wrote (it holds one line, \"auto gen-NNNNNN\"): not "

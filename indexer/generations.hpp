@@ -10,6 +10,7 @@
 ///   DIR/changes.jsonl     what each index run changed (change_log.hpp)
 #pragma once
 
+#include <cstddef>
 #include <exception>
 #include <optional>
 #include <string>
@@ -40,6 +41,33 @@ inline constexpr const char* kStubName = "XAPIANDB";
 /// open the generation folder this returns. This is the one place to extend when more stub
 /// lines become ours.
 std::string checked_stub(const std::string& stub_path);
+
+/// One database a stub file names, for readers (read_stub).
+struct StubEntry {
+  std::string folder;  ///< a database folder beside the stub (its path); empty for a remote one
+  std::string host;    ///< a remote database served by xapian-tcpsrv: its host and port
+  unsigned port = 0;
+  unsigned line = 0;  ///< the stub's line that names it
+  [[nodiscard]] bool remote() const { return !host.empty(); }
+  [[nodiscard]] std::string label() const;  ///< the folder's name, or HOST:PORT
+};
+
+/// Most databases one stub may name.
+inline constexpr std::size_t kMaxStubEntries = 64;
+
+/// Every database a stub names, checked, for readers. Its lines may be comments (`#`), blank,
+/// `auto NAME` naming a folder beside the stub by a plain name (letters, digits, `.`, `_`, `-`;
+/// not `.` or `..`, not a build in progress): a generation (`gen-NNNNNN`), a replica that
+/// xapian-replicate keeps (`replica_0`), a shard set's folders (`tables`, `shard-K`); or
+/// `remote HOST:PORT` (`[ADDR]:PORT` for IPv6), a database xapian-tcpsrv serves. Anything else
+/// (a `remote :PROGRAM` line, which Xapian would run; a path; another backend) throws
+/// RuntimeError naming the file and line. Stubs are never handed to Xapian: readers open what
+/// this returns themselves.
+std::vector<StubEntry> read_stub(const std::string& stub_path);
+
+/// The stub file of a --db path: the path itself when it is a file, DIR/XAPIANDB when that
+/// exists; nullopt for a database folder without one.
+std::optional<std::string> stub_file_of(const std::string& db);
 
 /// The live generation's folder name ("gen-000042"); nullopt when `db` has no stub. Throws
 /// RuntimeError when it has one that is not ours (checked_stub).

@@ -51,7 +51,11 @@ DbStats database_stats(const Xapian::Database& db, const std::string& path) {
   s.synonym_keys = alias_list_count(db);
   s.alias_links = load_alias_graph(db).link_count();
   s.lexicons = stored_lexicons(db);
-  s.generation = live_generation(path).value_or("");
+  if (auto stub = stub_file_of(path)) {
+    const auto entries = read_stub(*stub);
+    if (entries.size() == 1 && !entries.front().remote()) s.generation = entries.front().label();
+  }
+  s.shards = shard_statuses(path);
   s.generations = generations(path);
   s.size_bytes = disk_size(
       s.generation.empty() ? path : (std::filesystem::path(path) / s.generation).string());
@@ -98,6 +102,21 @@ std::string stats_to_json(const DbStats& s) {
   w.key("generation").value(s.generation);
   w.key("generations").begin_array();
   for (const auto& g : s.generations) w.value(g);
+  w.end_array();
+  w.key("shards").begin_array();
+  for (const auto& sh : s.shards)
+    w.begin_object()
+        .key("database")
+        .value(sh.label)
+        .key("role")
+        .value(sh.role)
+        .key("up")
+        .value(sh.up)
+        .key("documents")
+        .value(sh.documents)
+        .key("error")
+        .value(sh.error)
+        .end_object();
   w.end_array();
   w.key("last_run").raw(s.last_run_json.empty() ? "null" : s.last_run_json);
   w.end_object();

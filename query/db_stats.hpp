@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "indexer/synonym_table.hpp"
+#include "query/trial_database.hpp"
 
 namespace trialsearch {
 
@@ -31,6 +32,7 @@ struct DbStats {
   std::uint64_t total_size_bytes = 0;    ///< the whole folder: kept generations, change log
   std::string generation;                ///< the live generation ("" for a flat database)
   std::vector<std::string> generations;  ///< complete generations on disk, oldest first
+  std::vector<ShardStatus> shards;       ///< a shard set's databases (empty otherwise)
 };
 
 /// Bytes on disk of a file, or of every file under a folder (0 when unreadable).

@@ -18,6 +18,7 @@
 #include "query/hit_snippet.hpp"
 #include "query/ranking.hpp"
 #include "query/record_lookup.hpp"
+#include "query/trial_database.hpp"
 #include "query/trial_query_parser.hpp"
 
 namespace trialsearch {
@@ -244,6 +245,13 @@ std::string years(double days) {
   return fmt::format("{:g} months", std::floor(days / (kDaysPerYear / 12) * 10 + 0.5) / 10);
 }
 
+void check_eligibility(Eligibility& e, const std::optional<double>& age, const std::string& sex) {
+  if (age) e.age_ok = e.min_days <= *age * kDaysPerYear && *age * kDaysPerYear <= e.max_days;
+  if (!sex.empty()) e.sex_ok = e.sex.empty() || e.sex == "all" || e.sex == sex;
+}
+
+constexpr const char* kSexes[] = {"all", "female", "male"};
+
 // The eligibility of each document of `ids`: value streams and sex postlists walked once,
 // alongside the ids in ascending order.
 std::map<Xapian::docid, Eligibility> eligibility_of(const Xapian::Database& db,
@@ -255,7 +263,7 @@ std::map<Xapian::docid, Eligibility> eligibility_of(const Xapian::Database& db,
   auto lo = db.valuestream_begin(kSlotMinAgeDays), hi = db.valuestream_begin(kSlotMaxAgeDays);
   const auto end = db.valuestream_end(kSlotMinAgeDays);
   std::vector<std::pair<std::string, Xapian::PostingIterator>> sexes;
-  for (const char* s : {"all", "female", "male"})
+  for (const char* s : kSexes)
     sexes.emplace_back(s, db.postlist_begin(filter_term(field("sex"), s)));
   for (Xapian::docid id : ids) {
     Eligibility& e = out[id];
@@ -269,9 +277,40 @@ std::map<Xapian::docid, Eligibility> eligibility_of(const Xapian::Database& db,
       post.skip_to(id);
       if (post != db.postlist_end(filter_term(field("sex"), name)) && *post == id) e.sex = name;
     }
-    if (age) e.age_ok = e.min_days <= *age * kDaysPerYear && *age * kDaysPerYear <= e.max_days;
-    if (!sex.empty()) e.sex_ok = e.sex.empty() || e.sex == "all" || e.sex == sex;
+    check_eligibility(e, age, sex);
   }
+  return out;
+}
+
+// The same for a shard set, whose value streams and posting lists would cross the network
+// whole: the age limits from the documents' values, the sex from one filtered query per value
+// (a round trip each).
+std::map<Xapian::docid, Eligibility> shard_set_eligibility_of(const Xapian::Database& db,
+                                                              const std::vector<Xapian::docid>& ids,
+                                                              const std::optional<double>& age,
+                                                              const std::string& sex) {
+  std::map<Xapian::docid, Eligibility> out;
+  std::vector<Xapian::Query> id_terms;
+  for (Xapian::docid id : ids) {
+    Xapian::Document doc = db.get_document(id);
+    Eligibility& e = out[id];
+    const std::string min = doc.get_value(kSlotMinAgeDays), max = doc.get_value(kSlotMaxAgeDays);
+    e.min_days = min.empty() ? 0 : Xapian::sortable_unserialise(min);
+    e.max_days = max.empty() ? kNoMaxAgeDays : Xapian::sortable_unserialise(max);
+    id_terms.emplace_back(id_term(nct_id_of(doc)));
+  }
+  if (!id_terms.empty()) {
+    const Xapian::Query these(Xapian::Query::OP_OR, id_terms.begin(), id_terms.end());
+    Xapian::Enquire enquire(db);
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    for (const char* s : kSexes) {
+      enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, these,
+                                      Xapian::Query(filter_term(field("sex"), s))));
+      const Xapian::MSet m = enquire.get_mset(0, static_cast<Xapian::doccount>(ids.size()));
+      for (auto it = m.begin(); it != m.end(); ++it) out[*it].sex = s;
+    }
+  }
+  for (auto& [id, e] : out) check_eligibility(e, age, sex);
   return out;
 }
 
@@ -390,6 +429,7 @@ MatchResult match_patient(const Xapian::Database& db, const MatchOptions& option
 
   Xapian::Enquire enquire(db);
   enquire.set_weighting_scheme(ranking_weight(kMatchBm25K1));
+  break_ties_by_id(enquire);
   enquire.set_query(query);
   if (words.size() > kFirstPassWords) {
     std::vector<ScoredWord> rarest = words;
@@ -398,6 +438,7 @@ MatchResult match_patient(const Xapian::Database& db, const MatchOptions& option
     rarest.resize(kFirstPassWords);
     Xapian::Enquire first_pass(db);
     first_pass.set_weighting_scheme(ranking_weight(kMatchBm25K1));
+    break_ties_by_id(first_pass);
     first_pass.set_query(filtered(with_concepts(words_query(rarest)), filters));
     // at least the page asked for
     Xapian::MSet candidates = first_pass.get_mset(
@@ -423,13 +464,17 @@ MatchResult match_patient(const Xapian::Database& db, const MatchOptions& option
     ranked.push_back({*it, it.get_weight(), it.get_percent()});
     ids.push_back(*it);
   }
-  const auto eligibility = eligibility_of(db, ids, m.age_years, m.sex);
+  const auto eligibility = is_shard_set(db) ? shard_set_eligibility_of(db, ids, m.age_years, m.sex)
+                                            : eligibility_of(db, ids, m.age_years, m.sex);
   for (auto& h : ranked) {
     const Eligibility& e = eligibility.at(h.id);
     h.weight *= (e.age_ok ? 1.0 : kExcludedFactor) * (e.sex_ok ? 1.0 : kExcludedFactor);
   }
   std::stable_sort(ranked.begin(), ranked.end(),
                    [](const Ranked& a, const Ranked& b) { return a.weight > b.weight; });
+  settle_near_ties(
+      ranked, [](const Ranked& h) { return h.weight; },
+      [&db](const Ranked& h) { return db.get_document(h.id).get_value(kSlotNctId); });
   const std::size_t first = std::min(so.offset, ranked.size());
   const std::size_t last = std::min(so.offset + so.limit, ranked.size());
   count_into(db, query, so, last, r);

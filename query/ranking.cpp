@@ -1,5 +1,7 @@
 #include "query/ranking.hpp"
 
+#include "analyzers/fields.hpp"
+
 namespace trialsearch {
 namespace {
 
@@ -21,6 +23,23 @@ Xapian::BM25Weight ranking_weight(double k1) {
   return Xapian::BM25Weight(k1, kBm25K2, kBm25K3, kBm25B, kBm25MinNormLen);
 }
 
-void apply_ranking(Xapian::Enquire& enquire) { enquire.set_weighting_scheme(ranking_weight()); }
+void apply_ranking(Xapian::Enquire& enquire) {
+  enquire.set_weighting_scheme(ranking_weight());
+  break_ties_by_id(enquire);
+}
+
+void break_ties_by_id(Xapian::Enquire& enquire) {
+  enquire.set_sort_by_relevance_then_value(kSlotNctId, false);
+}
+
+std::vector<Xapian::MSetIterator> settled_page(const Xapian::MSet& mset, std::size_t limit) {
+  std::vector<Xapian::MSetIterator> page;
+  for (auto it = mset.begin(); it != mset.end(); ++it) page.push_back(it);
+  settle_near_ties(
+      page, [](const Xapian::MSetIterator& it) { return it.get_weight(); },
+      [](const Xapian::MSetIterator& it) { return it.get_document().get_value(kSlotNctId); });
+  if (page.size() > limit) page.resize(limit);
+  return page;
+}
 
 }  // namespace trialsearch

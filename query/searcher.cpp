@@ -21,6 +21,7 @@
 #include "query/hit_snippet.hpp"
 #include "query/ranking.hpp"
 #include "query/record_lookup.hpp"
+#include "query/trial_database.hpp"
 
 namespace trialsearch {
 namespace {
@@ -34,12 +35,38 @@ class MatchIds : public Xapian::MatchSpy {
   std::vector<Xapian::docid> ids;
 };
 
-// Counts every value of a multi-valued facet slot ('\x1f'-separated) once per document, for the
-// documents `ids` (ascending): the slot's value stream is walked once, alongside them, instead
-// of a value looked up per document.
+using ValueCounts = std::map<std::string, std::uint64_t, std::less<>>;
+
+// Adds `n` to the count of each value of a multi-valued facet slot's content ('\x1f'-separated).
+void add_values(ValueCounts& counts, std::string_view values, std::uint64_t n) {
+  while (!values.empty()) {
+    auto stop = std::min(values.find(kFacetSeparator), values.size());
+    std::string_view value = values.substr(0, stop);
+    values.remove_prefix(std::min(stop + 1, values.size()));
+    if (value.empty()) continue;
+    // looked up without a copy: the match set repeats a few values many times
+    if (auto it = counts.find(value); it != counts.end())
+      it->second += n;
+    else
+      counts.emplace(value, n);
+  }
+}
+
+// The counts, most frequent first (ties in value order).
+std::vector<FacetCount> sorted_counts(const ValueCounts& counts) {
+  std::vector<FacetCount> out;
+  for (const auto& [value, n] : counts) out.push_back({value, n});
+  std::stable_sort(out.begin(), out.end(),
+                   [](const FacetCount& a, const FacetCount& b) { return a.count > b.count; });
+  return out;
+}
+
+// Counts every value of a multi-valued facet slot once per document, for the documents `ids`
+// (ascending): the slot's value stream is walked once, alongside them, instead of a value looked
+// up per document.
 std::vector<FacetCount> count_facet(const Xapian::Database& db, Xapian::valueno slot,
                                     const std::vector<Xapian::docid>& ids) {
-  std::map<std::string, std::uint64_t, std::less<>> counts;
+  ValueCounts counts;
   auto v = db.valuestream_begin(slot);
   const auto end = db.valuestream_end(slot);
   for (Xapian::docid id : ids) {
@@ -49,46 +76,40 @@ std::vector<FacetCount> count_facet(const Xapian::Database& db, Xapian::valueno 
       if (v == end) break;
     }
     if (v.get_docid() != id) continue;
-    const std::string values = *v;
-    std::string_view rest = values;
-    while (!rest.empty()) {
-      auto stop = std::min(rest.find(kFacetSeparator), rest.size());
-      std::string_view value = rest.substr(0, stop);
-      rest.remove_prefix(std::min(stop + 1, rest.size()));
-      if (value.empty()) continue;
-      // looked up without a copy: the match set repeats a few values many times
-      if (auto it = counts.find(value); it != counts.end())
-        ++it->second;
-      else
-        counts.emplace(value, 1);
-    }
+    add_values(counts, *v, 1);
   }
-  std::vector<FacetCount> out;
-  for (const auto& [value, n] : counts) out.push_back({value, n});
-  std::stable_sort(out.begin(), out.end(),
-                   [](const FacetCount& a, const FacetCount& b) { return a.count > b.count; });
-  return out;
+  return sorted_counts(counts);
+}
+
+// The same counts from a ValueCountMatchSpy (each distinct slot content and its documents).
+std::vector<FacetCount> facet_counts(const Xapian::ValueCountMatchSpy& spy) {
+  ValueCounts counts;
+  for (auto v = spy.values_begin(); v != spy.values_end(); ++v)
+    add_values(counts, *v, v.get_termfreq());
+  return sorted_counts(counts);
 }
 
 // How many trials `query` matches: exact up to `check_at_least` matches (Xapian counts every
 // match it visits), an estimate above. Unweighted (BoolWeight): nothing is scored, the posting
-// lists are only walked. `spy`, when given, sees every match.
+// lists are only walked. `counting`'s match spies, if any, see every match.
 struct MatchCount {
   std::uint64_t total = 0;
   bool exact = false;
   std::uint64_t at_least = 0;  ///< matches certainly there (Xapian's lower bound)
 };
-MatchCount count_matches(const Xapian::Database& db, const Xapian::Query& query,
-                         Xapian::doccount check_at_least, Xapian::MatchSpy* spy = nullptr) {
-  Xapian::Enquire counting(db);
-  counting.set_weighting_scheme(Xapian::BoolWeight());
+MatchCount count_matches(Xapian::Enquire& counting, const Xapian::Query& query,
+                         Xapian::doccount check_at_least) {
   counting.set_query(query);
-  if (spy) counting.add_matchspy(spy);
   Xapian::MSet all = counting.get_mset(0, 0, check_at_least);
-  counting.clear_matchspies();
   return {all.get_matches_estimated(),
           all.get_matches_lower_bound() == all.get_matches_upper_bound(),
           all.get_matches_lower_bound()};
+}
+MatchCount count_matches(const Xapian::Database& db, const Xapian::Query& query,
+                         Xapian::doccount check_at_least) {
+  Xapian::Enquire counting(db);
+  counting.set_weighting_scheme(Xapian::BoolWeight());
+  return count_matches(counting, query, check_at_least);
 }
 
 // The all-words tier alone gives the page when the page is full and its last hit outweighs
@@ -116,11 +137,11 @@ std::string snippet_source(const Trial& t) {
 Xapian::valueno sort_slot(SortOrder order) {
   switch (order) {
     case SortOrder::Start:
-      return kSlotStartDate;
+      return kSlotSortStart;
     case SortOrder::Updated:
-      return kSlotLastUpdate;
+      return kSlotSortUpdated;
     case SortOrder::Enrollment:
-      return kSlotEnrollment;
+      return kSlotSortEnrollment;
     case SortOrder::Relevance:
       break;
   }
@@ -343,8 +364,22 @@ void count_into(const Xapian::Database& db, const Xapian::Query& query,
                                      ? db.get_doccount()
                                      : static_cast<Xapian::doccount>(std::min<std::size_t>(
                                            db.get_doccount(), options.exact_count_limit));
+  // A shard set counts on each shard: Xapian's own ValueCountMatchSpy crosses the remote
+  // protocol (MatchIds would not), one per facet, its joined values split here.
+  const bool remote_counts = !options.facets.empty() && is_shard_set(db);
+  std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
   MatchIds matches;
-  MatchCount count = count_matches(db, query, check, options.facets.empty() ? nullptr : &matches);
+  Xapian::Enquire counting(db);
+  counting.set_weighting_scheme(Xapian::BoolWeight());
+  if (remote_counts) {
+    for (Xapian::valueno slot : facet_slots) {
+      spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(slot));
+      counting.add_matchspy(spies.back().get());
+    }
+  } else if (!options.facets.empty()) {
+    counting.add_matchspy(&matches);
+  }
+  MatchCount count = count_matches(counting, query, check);
   result.total = count.total;
   result.total_exact = count.exact;
   result.total_at_least = count.at_least;
@@ -354,7 +389,10 @@ void count_into(const Xapian::Database& db, const Xapian::Query& query,
     result.total_exact = false;
   }
   result.total_at_least = std::max<std::uint64_t>(result.total_at_least, shown);
-  if (!options.facets.empty()) {
+  if (remote_counts) {
+    for (std::size_t i = 0; i < options.facets.size(); ++i)
+      result.facets.push_back({options.facets[i], facet_counts(*spies[i])});
+  } else if (!options.facets.empty()) {
     // Facets count the whole match set: the counting pass lists every match, while the ranked
     // pass above stays free to stop early. At 600k, "cancer" with two facets: 112 ms as one
     // scored pass reading each match's slots.
@@ -394,25 +432,35 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
   apply_ranking(enquire);
   Xapian::MSet mset;
   bool done = false;
+  // In relevance order a few hits past the page, to settle near-ties at its end (settled_page).
+  const bool by_relevance = options.sort == SortOrder::Relevance;
+  const auto want = static_cast<Xapian::doccount>(options.limit) + (by_relevance ? kTieMargin : 0);
   // Relevance order: the all-words tier alone, when its last hit outweighs any partial match
   // (Xapian's bound for the rest of the query), gives the same hits as the whole query without
   // scanning every trial that has one of the words.
-  if (!tiers.top.empty() && options.sort == SortOrder::Relevance && options.limit > 0) {
+  if (!tiers.top.empty() && by_relevance && options.limit > 0) {
     Xapian::Enquire rest(db);
     apply_ranking(rest);
     rest.set_query(filtered(tiers.rest));
     Xapian::MSet bound = rest.get_mset(0, 0);
     enquire.set_query(filtered(tiers.top));
-    mset = enquire.get_mset(options.offset, options.limit);
-    done = top_tier_fills_page(mset, options.limit, bound.get_max_possible());
+    mset = enquire.get_mset(options.offset, want);
+    done = top_tier_fills_page(mset, want, bound.get_max_possible());
   }
   if (!done) {
     enquire.set_query(query);
     if (auto slot = sort_slot(options.sort); slot != Xapian::BAD_VALUENO)
       enquire.set_sort_by_value_then_relevance(slot, true);
-    mset = enquire.get_mset(options.offset, options.limit);
+    mset = enquire.get_mset(options.offset, want);
   }
-  count_into(db, query, options, options.offset + mset.size(), result);
+  std::vector<Xapian::MSetIterator> page;
+  if (by_relevance) {
+    page = settled_page(mset, options.limit);
+  } else {  // sort keys are exact: Xapian's order
+    for (auto it = mset.begin(); it != mset.end() && page.size() < options.limit; ++it)
+      page.push_back(it);
+  }
+  count_into(db, query, options, options.offset + page.size(), result);
 
   // "Did you mean" when nothing matched (not merely when the page is empty: --limit 0), or when
   // no trial has every word of several but the corrected words do: then the hits are partial
@@ -453,9 +501,9 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
       }
   }
   HitSnippet snippet(query, kHitSnippetLength);
-  for (auto it = mset.begin(); it != mset.end(); ++it) {
+  for (const auto& it : page) {
     Hit hit = read_hit(it.get_document(), snippet, options);
-    hit.rank = it.get_rank() + 1;  // get_rank() counts from the whole result set's start
+    hit.rank = options.offset + result.hits.size() + 1;
     hit.weight = it.get_weight();
     hit.percent = it.get_percent();
     if (options.explain && options.records) explain_hit(enquire, *it, words, expansions, hit);

@@ -4,8 +4,12 @@
 
 #include <xapian.h>
 
+#include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include "analyzers/errors.hpp"
 #include "indexer/generations.hpp"
@@ -20,6 +24,24 @@ RuntimeError no_database_error(const std::string& path);
 /// when it cannot be read, or when it was built with another schema version ("... reindex").
 Xapian::Database open_database(const std::string& path);
 
+/// Whether `db` is a shard set opened whole (its first database the set's tables): Xapian's
+/// remote protocol then carries neither a MatchSpy of ours nor value streams at speed (each
+/// value a round trip), so the readers take what they need from them another way.
+bool is_shard_set(const Xapian::Database& db);
+
+/// One database a shard set's stub names, as `stats` shows it.
+struct ShardStatus {
+  std::string label;  ///< its folder's name, or HOST:PORT
+  std::string role;   ///< its kMetaShard ("tables/N/SET", "K/N/SET")
+  bool up = false;
+  std::uint64_t documents = 0;
+  std::string error;  ///< why it could not be opened (down)
+};
+
+/// Each database a shard set's stub names, opened alone (empty for a database that is not a
+/// shard set): the ones that cannot be opened are down, with why.
+std::vector<ShardStatus> shard_statuses(const std::string& path);
+
 /// Runs `work` on a freshly opened database; when a writer's commit invalidates what it reads
 /// (DatabaseModifiedError), reopens and runs the whole of `work` again, a few times at most.
 /// Xapian's errors of a damaged database become a RuntimeError naming it.
@@ -32,6 +54,9 @@ auto with_database(const std::string& path, F&& work) {
       return work(db);
     } catch (const Xapian::DatabaseModifiedError&) {
       if (attempt == kAttempts) throw;
+    } catch (const Xapian::NetworkError& e) {  // a remote shard (shard set) stopped answering
+      throw RuntimeError(
+          fmt::format("a shard of {} stopped answering: {}", path, e.get_description()));
     } catch (const Xapian::DatabaseError& e) {
       throw damaged_database_error(path, e.get_description());
     } catch (const Xapian::DocNotFoundError& e) {  // a posting for a document that is not there

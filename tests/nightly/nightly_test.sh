@@ -76,3 +76,12 @@ nightly --url "$base/day2.zip" --json >"$work/day2.json" || fail "day 2 download
 grep -q -- "-> WITHDRAWN" "$work/changes" || fail "day 2: no status change in 'changes': $(cat "$work/changes")"
 grep -q "^  - NCT" "$work/changes" || fail "day 2: no removal in 'changes'"
 echo "ok: day 2 applied: $(grep -o '"removed":[0-9]*' "$work/day2.json"), $(grep -o '"status_changes":[0-9]*' "$work/day2.json")"
+
+# A shard set made from the database follows it: the night's removal reaches its shards.
+"$bin" shard --db "$work/db" --out "$work/set" --shards 2 2>/dev/null || fail "shard set not made"
+nightly --url "$base/day1.zip" --shards-out "$work/set" >/dev/null 2>"$work/err" ||
+  fail "day 1 again with --shards-out: $(cat "$work/err")"
+set_docs() { "$bin" stats --db "$work/set" --json | grep -o '"documents":[0-9]*' | head -n 1 | cut -d: -f2; }
+[[ $(set_docs) == "$n" ]] || fail "the shard set holds $(set_docs) documents, expected $n"
+grep -q "updated" "$work/err" || fail "no shard update reported: $(cat "$work/err")"
+echo "ok: --shards-out: the shard set follows the night ($(set_docs) documents)"
