@@ -114,8 +114,11 @@ def main():
         port = server.stdout.readline().strip()
         env = dict(os.environ, TRIALSEARCH_API="http://127.0.0.1:%s/api/v2" % port)
         fetch = [a.bin, "fetch", "--db", db, "--json", "-q"]
-        _, secs, rss = timed([a.bin, "index", "--db", db, "-q", corpus])
-        rows.append(("index of the whole corpus (the full rebuild)", a.size, secs, rss, ""))
+        r, secs, rss = timed([a.bin, "index", "--db", db, "-q", "--json", corpus])
+        built = json.loads(r.stdout)
+        rows.append(("index of the whole corpus (the full rebuild)", a.size, secs, rss,
+                     "largest drug expansion %s names, %s synonym keys" % (
+                         built.get("largest_expansion"), built.get("synonym_keys"))))
         r, secs, rss = timed(fetch, env)
         s = json.loads(r.stdout)
         rows.append(("first fetch (since the newest date held; reconciles: none stored yet)",
