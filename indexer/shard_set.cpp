@@ -36,23 +36,24 @@ std::string new_set_id() {
   return fmt::format("{:08x}{:08x}", word(random), word(random));
 }
 
-// A trial of the live database: its document and content hash.
-struct LiveTrial {
+// A trial of a database: its document and content hash.
+struct HeldTrial {
   Xapian::docid id = 0;
   std::string hash;
 };
 
-// The live database's trials of shard `index`, by NCT id (two value streams walked together).
-std::unordered_map<std::string, LiveTrial> trials_of_shard(const Xapian::Database& db,
-                                                           unsigned index, unsigned count) {
-  std::unordered_map<std::string, LiveTrial> out;
+// The trials of `db` whose NCT id `wanted` keeps, by NCT id: the id and hash value streams
+// walked together, once.
+template <typename Keep>
+std::unordered_map<std::string, HeldTrial> trials_by_id(const Xapian::Database& db, Keep wanted) {
+  std::unordered_map<std::string, HeldTrial> out;
   auto hash = db.valuestream_begin(kSlotContentHash);
   const auto hash_end = db.valuestream_end(kSlotContentHash);
   for (auto id = db.valuestream_begin(kSlotNctId); id != db.valuestream_end(kSlotNctId); ++id) {
     const std::string nct = *id;
-    if (shard_of(nct, count) != index) continue;
+    if (!wanted(nct)) continue;
     if (hash != hash_end && hash.get_docid() < id.get_docid()) hash.skip_to(id.get_docid());
-    LiveTrial t{id.get_docid(), {}};
+    HeldTrial t{id.get_docid(), {}};
     if (hash != hash_end && hash.get_docid() == id.get_docid()) t.hash = *hash;
     out.emplace(nct, std::move(t));
   }
@@ -107,37 +108,25 @@ std::string build_shard(const Xapian::Database& live, const std::string& folder,
 // Shard `role.index`, live in `folder`, brought up to the live database in one commit.
 void update_shard(const Xapian::Database& live, const std::string& folder, const ShardRole& role,
                   ShardSyncSummary& summary) {
-  auto wanted = trials_of_shard(live, role.index, role.count);
+  auto wanted = trials_by_id(
+      live, [&](const std::string& nct) { return shard_of(nct, role.count) == role.index; });
   Xapian::WritableDatabase w(live_database_path(folder), Xapian::DB_OPEN);
-  std::vector<Xapian::docid> gone;
-  {
-    auto hash = w.valuestream_begin(kSlotContentHash);
-    const auto hash_end = w.valuestream_end(kSlotContentHash);
-    std::vector<std::pair<Xapian::docid, std::string>> replace;
-    for (auto id = w.valuestream_begin(kSlotNctId); id != w.valuestream_end(kSlotNctId); ++id) {
-      auto it = wanted.find(*id);
-      if (it == wanted.end()) {
-        gone.push_back(id.get_docid());
-        continue;
-      }
-      if (hash != hash_end && hash.get_docid() < id.get_docid()) hash.skip_to(id.get_docid());
-      const bool same =
-          hash != hash_end && hash.get_docid() == id.get_docid() && *hash == it->second.hash;
-      if (same) {
-        ++summary.unchanged;
-        wanted.erase(it);
-      } else {
-        replace.emplace_back(id.get_docid(), it->first);
-      }
+  const auto held = trials_by_id(w, [](const std::string&) { return true; });
+  for (const auto& [nct, shard_trial] : held) {
+    auto it = wanted.find(nct);
+    if (it == wanted.end()) {
+      w.delete_document(shard_trial.id);
+      ++summary.removed;
+      continue;
     }
-    for (const auto& [shard_id, nct] : replace) {
-      w.replace_document(shard_id, live.get_document(wanted.at(nct).id));
-      wanted.erase(nct);
+    if (!shard_trial.hash.empty() && shard_trial.hash == it->second.hash) {
+      ++summary.unchanged;
+    } else {
+      w.replace_document(shard_trial.id, live.get_document(it->second.id));
       ++summary.replaced;
     }
+    wanted.erase(it);
   }
-  for (Xapian::docid id : gone) w.delete_document(id);
-  summary.removed += gone.size();
   // What is left is new to the shard, added in the live database's order.
   std::vector<Xapian::docid> added;
   added.reserve(wanted.size());
