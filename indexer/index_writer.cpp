@@ -6,11 +6,9 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 
-#include <unistd.h>
 #include <map>
 #include <mutex>
 #include <set>
@@ -24,15 +22,15 @@
 #include "analyzers/errors.hpp"
 #include "analyzers/fields.hpp"
 #include "analyzers/lexicon.hpp"
-#include "indexer/bounded_queue.hpp"
 #include "indexer/change_log.hpp"
 #include "indexer/document_builder.hpp"
 #include "indexer/generations.hpp"
-#include "indexer/json_writer.hpp"
+#include "indexer/json_fields.hpp"
 #include "indexer/shard_builder.hpp"
 #include "indexer/source_reader.hpp"
 #include "indexer/synonym_table.hpp"
 #include "indexer/trial_codec.hpp"
+#include "indexer/trial_pipeline.hpp"
 
 namespace trialsearch {
 namespace {
@@ -41,11 +39,6 @@ using Clock = std::chrono::steady_clock;
 
 // An update's change log names at most this many trials per list (the counts are always whole).
 constexpr std::size_t kMaxLoggedIds = 100000;
-
-struct Numbered {
-  std::uint64_t seq;
-  Trial trial;
-};
 
 // Built documents handed to the writer in input order, so that a run is deterministic even
 // when the same trial appears twice in the sources.
@@ -63,11 +56,12 @@ class OrderedResults {
     pending_.emplace(seq, std::move(doc));
     ready_.notify_all();
   }
-  /// The writer stopped: builders waiting for room give up.
+  /// The pipeline stopped: builders waiting for room give up, and so does the writer.
   void cancel() {
     std::lock_guard lock(mutex_);
     cancelled_ = true;
     room_.notify_all();
+    ready_.notify_all();
   }
   void finish(std::uint64_t total) {
     std::lock_guard lock(mutex_);
@@ -78,8 +72,10 @@ class OrderedResults {
   /// inside (the outer optional is the end marker).
   std::optional<std::optional<BuiltDocument>> next(std::chrono::milliseconds wait) {
     std::unique_lock lock(mutex_);
-    ready_.wait_for(lock, wait,
-                    [&] { return pending_.count(next_) || (total_ && next_ >= *total_); });
+    ready_.wait_for(lock, wait, [&] {
+      return cancelled_ || pending_.count(next_) || (total_ && next_ >= *total_);
+    });
+    if (cancelled_) return std::nullopt;
     if (auto it = pending_.find(next_); it != pending_.end()) {
       auto doc = std::move(it->second);
       pending_.erase(it);
@@ -89,9 +85,10 @@ class OrderedResults {
     }
     return std::nullopt;
   }
+  /// Every document was taken, or the pipeline stopped.
   bool done() {
     std::lock_guard lock(mutex_);
-    return total_ && next_ >= *total_;
+    return cancelled_ || (total_ && next_ >= *total_);
   }
 
  private:
@@ -114,30 +111,6 @@ void count_skip(IndexSummary& summary, std::mutex& summary_mutex, const IndexCal
   }
   if (callbacks.skipped) callbacks.skipped(fmt::format("skipped {}: {}", describe(where), reason));
 }
-
-class QueueSink : public TrialSink {
- public:
-  QueueSink(BoundedQueue<Numbered>& queue, IndexSummary& summary, std::mutex& summary_mutex,
-            const IndexCallbacks& callbacks)
-      : queue_(queue), summary_(summary), summary_mutex_(summary_mutex), callbacks_(callbacks) {}
-
-  void trial(Trial&& t) override {
-    if (!queue_.push(Numbered{seq_++, std::move(t)})) throw ReadingStopped{};
-  }
-
-  void skipped(const Origin& where, std::string_view reason) override {
-    count_skip(summary_, summary_mutex_, callbacks_, where, reason);
-  }
-
-  std::uint64_t count() const { return seq_; }
-
- private:
-  BoundedQueue<Numbered>& queue_;
-  IndexSummary& summary_;
-  std::mutex& summary_mutex_;
-  const IndexCallbacks& callbacks_;
-  std::uint64_t seq_ = 0;
-};
 
 // What a document adds to the writer's memory until the next commit, roughly: its record and,
 // per term, the inverter's entry (term, posting, positions). Calibrated on the shared real
@@ -478,76 +451,49 @@ IndexSummary update_live(const std::vector<std::string>& sources,
                          const std::vector<LexiconImport>& lexicons, const IndexOptions& options,
                          const IndexCallbacks& callbacks) {
   const auto start = Clock::now();
-  // Xapian commits by itself every 10,000 changed documents (XAPIAN_FLUSH_THRESHOLD): such a
-  // commit would carry documents without their alias links. Only our commits, which store the
-  // links first, are let through.
-  ::setenv("XAPIAN_FLUSH_THRESHOLD", std::to_string(options.commit_every + 1).c_str(), 1);
   Xapian::WritableDatabase db = open_for_writing(options);
   check_schema(db, options.db_path);
   db.set_metadata(std::string(kMetaSchema), std::string(kSchemaVersion));
 
   IndexSummary summary;
   std::mutex summary_mutex;
-  BoundedQueue<Numbered> trials(512);
-  OrderedResults results;
 
-  // Reader: one thread, in source order.
-  QueueSink sink(trials, summary, summary_mutex, callbacks);
+  // Reader → builders (any free one takes the next trial) → this thread, the writer, in
+  // input order.
   std::atomic<std::uint64_t> consumed{0};
   const std::uint64_t total_bytes = callbacks.progress ? source_bytes(sources) : 0;
   ReadCounts counts;
-  std::exception_ptr reader_error;
-  std::thread reader([&] {
-    try {
-      counts =
-          options.read ? options.read(sink, &consumed) : read_sources(sources, sink, &consumed);
-    } catch (const ReadingStopped&) {
-      // the writer failed and closed the queue: its error is the one reported
-    } catch (...) {
-      reader_error = std::current_exception();
-    }
-    trials.close();
-  });
-
-  // Builders.
-  unsigned n_workers =
-      options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::thread> workers;
-  for (unsigned w = 0; w < n_workers; ++w) {
-    workers.emplace_back([&] {
-      DocumentBuilder builder;
-      while (auto item = trials.pop()) {
-        try {
-          results.put(item->seq, builder.build(item->trial));
-        } catch (const std::exception& e) {
-          sink.skipped(item->trial.origin,
-                       fmt::format("{}: cannot index: {}", item->trial.nct_id, e.what()));
-          results.put(item->seq, std::nullopt);
-        } catch (const Xapian::Error& e) {
-          sink.skipped(item->trial.origin,
-                       fmt::format("{}: cannot index: {}", item->trial.nct_id, e.get_msg()));
-          results.put(item->seq, std::nullopt);
+  OrderedResults results;
+  TrialPipeline::Options pipeline_options;
+  pipeline_options.workers = options.threads;
+  pipeline_options.queue_capacity = 512;
+  pipeline_options.skipped = [&](const Origin& where, std::string_view reason) {
+    count_skip(summary, summary_mutex, callbacks, where, reason);
+  };
+  pipeline_options.on_finished = [&](std::uint64_t total) { results.finish(total); };
+  pipeline_options.on_stop = [&] { results.cancel(); };
+  TrialPipeline pipeline(
+      std::move(pipeline_options),
+      [&](TrialSink& sink) {
+        counts =
+            options.read ? options.read(sink, &consumed) : read_sources(sources, sink, &consumed);
+      },
+      [&](unsigned worker, TrialPipeline& p) {
+        DocumentBuilder builder;
+        while (auto item = p.next(worker)) {
+          std::optional<BuiltDocument> built;
+          try {
+            built = builder.build(item->trial);
+          } catch (const std::exception& e) {
+            p.skipped(item->trial.origin,
+                      fmt::format("{}: cannot index: {}", item->trial.nct_id, e.what()));
+          } catch (const Xapian::Error& e) {
+            p.skipped(item->trial.origin,
+                      fmt::format("{}: cannot index: {}", item->trial.nct_id, e.get_msg()));
+          }
+          results.put(item->seq, std::move(built));
         }
-      }
-    });
-  }
-  std::thread closer([&] {
-    reader.join();
-    for (auto& w : workers) w.join();
-    results.finish(sink.count());
-  });
-
-  // Whatever happens on the writer's thread, the pipeline is stopped and joined.
-  struct Joiner {
-    BoundedQueue<Numbered>& queue;
-    OrderedResults& results;
-    std::thread& thread;
-    ~Joiner() {
-      queue.close();
-      results.cancel();
-      if (thread.joinable()) thread.join();
-    }
-  } joiner{trials, results, closer};
+      });
 
   // Writer: this thread.
   AliasGraph graph = load_alias_graph(db);
@@ -563,6 +509,8 @@ IndexSummary update_live(const std::vector<std::string>& sources,
   std::unordered_map<std::string, RunTrial> in_run;
   // Between our commits the changes are a transaction: a run that fails (its reader threw, a
   // write failed) drops what it did not commit, where closing the database would commit it.
+  // Xapian's own flushes (every XAPIAN_FLUSH_THRESHOLD changes) never commit inside a
+  // transaction, so no commit carries documents without their alias links.
   db.begin_transaction();
   auto last_progress = Clock::now();
   auto report = [&](bool force) {
@@ -603,8 +551,7 @@ IndexSummary update_live(const std::vector<std::string>& sources,
     }
     report(false);
   }
-  closer.join();
-  if (reader_error) std::rethrow_exception(reader_error);
+  pipeline.wait();  // the reader's or a builder's error, if one stopped the pipeline
   for (const auto& nct_id : options.remove_ids) {
     const std::string term = id_term(nct_id);
     if (in_run.count(term) || db.postlist_begin(term) == db.postlist_end(term)) continue;
@@ -771,33 +718,30 @@ std::string rollback_generation(const std::string& db, const std::string& to, do
   return target;
 }
 
-std::string summary_to_json(const IndexSummary& s) {
-  JsonWriter w;
-  w.begin_object();
-  w.key("read").value(s.read);
-  w.key("added").value(s.added);
-  w.key("replaced").value(s.replaced);
-  w.key("duplicates").value(s.duplicates);
-  w.key("unchanged").value(s.unchanged);
-  w.key("removed").value(s.removed);
-  w.key("status_changes").value(s.status_changes);
-  w.key("skipped").value(s.skipped);
-  w.key("skip_reasons").begin_object();
-  for (const auto& [reason, n] : s.skip_reasons) w.key(reason).value(n);
-  w.end_object();
-  w.key("inputs").value(s.inputs);
-  w.key("bytes").value(s.bytes);
-  w.key("documents").value(s.documents);
-  w.key("alias_links").value(s.alias_links);
-  w.key("synonym_keys").value(s.synonym_keys);
-  w.key("largest_expansion").value(s.largest_expansion);
-  w.key("generation").value(s.generation);
-  w.key("pruned").begin_array();
-  for (const auto& g : s.pruned) w.value(g);
-  w.end_array();
-  w.key("seconds").value(s.seconds);
-  w.end_object();
-  return w.take();
-}
+template <>
+struct JsonSchema<IndexSummary> {
+  static constexpr auto empty = JsonEmpty::Write;
+  static constexpr auto fields =
+      std::tuple{json_field("read", &IndexSummary::read),
+                 json_field("added", &IndexSummary::added),
+                 json_field("replaced", &IndexSummary::replaced),
+                 json_field("duplicates", &IndexSummary::duplicates),
+                 json_field("unchanged", &IndexSummary::unchanged),
+                 json_field("removed", &IndexSummary::removed),
+                 json_field("status_changes", &IndexSummary::status_changes),
+                 json_field("skipped", &IndexSummary::skipped),
+                 json_field("skip_reasons", &IndexSummary::skip_reasons),
+                 json_field("inputs", &IndexSummary::inputs),
+                 json_field("bytes", &IndexSummary::bytes),
+                 json_field("documents", &IndexSummary::documents),
+                 json_field("alias_links", &IndexSummary::alias_links),
+                 json_field("synonym_keys", &IndexSummary::synonym_keys),
+                 json_field("largest_expansion", &IndexSummary::largest_expansion),
+                 json_field("generation", &IndexSummary::generation),
+                 json_field("pruned", &IndexSummary::pruned),
+                 json_field("seconds", &IndexSummary::seconds)};
+};
+
+std::string summary_to_json(const IndexSummary& s) { return to_json(s); }
 
 }  // namespace trialsearch

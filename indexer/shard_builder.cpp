@@ -3,10 +3,8 @@
 #include <xapian.h>
 
 #include <algorithm>
-#include <chrono>
 #include <filesystem>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <unordered_map>
 
@@ -14,10 +12,10 @@
 
 #include "analyzers/errors.hpp"
 #include "analyzers/fields.hpp"
-#include "indexer/bounded_queue.hpp"
 #include "indexer/document_builder.hpp"
 #include "indexer/generations.hpp"
 #include "indexer/index_writer.hpp"
+#include "indexer/trial_pipeline.hpp"
 
 namespace trialsearch {
 namespace {
@@ -26,126 +24,96 @@ namespace fs = std::filesystem;
 
 constexpr std::size_t kQueueCapacity = 256;
 
-class DispatchSink : public TrialSink {
- public:
-  DispatchSink(std::vector<std::unique_ptr<BoundedQueue<Trial>>>& queues,
-               const std::function<void(const Origin&, std::string_view)>& skipped,
-               const std::function<void()>& on_read)
-      : queues_(queues), skipped_(skipped), on_read_(on_read) {}
-  void trial(Trial&& t) override {
-    ++read;
-    if (on_read_) on_read_();
-    std::size_t shard = std::hash<std::string>{}(t.nct_id) % queues_.size();
-    if (!queues_[shard]->push(std::move(t))) throw ReadingStopped{};
-  }
-  void skipped(const Origin& where, std::string_view reason) override { skipped_(where, reason); }
-  std::uint64_t read = 0;
-
- private:
-  std::vector<std::unique_ptr<BoundedQueue<Trial>>>& queues_;
-  const std::function<void(const Origin&, std::string_view)>& skipped_;
-  const std::function<void()>& on_read_;
-};
-
 struct ShardOutput {
   std::uint64_t written = 0, duplicates = 0;
   std::vector<std::string> segments;  ///< databases written, in order
   std::vector<std::pair<std::string, std::vector<std::vector<std::string>>>> alias_groups;
-  std::exception_ptr error;
 };
 
 // No reader ever sees a segment: no fsyncs.
 constexpr int kSegmentFlags = Xapian::DB_DANGEROUS | Xapian::DB_NO_SYNC;
 
-void build_one_shard(BoundedQueue<Trial>& queue, const std::string& path,
-                     const ShardBuildOptions& options,
-                     const std::function<void(const Origin&, std::string_view)>& skipped,
-                     std::mutex& skipped_mutex, ShardOutput& out) {
-  try {
-    Xapian::WritableDatabase db;
-    std::size_t since_commit = 0, in_segment = 0;
-    // Ids written by earlier segments of this run that a later copy replaces, per segment.
-    std::vector<std::vector<std::string>> superseded;
-    auto next_segment = [&] {
-      require_free_space(path, kBuildFreeSpaceBytes);  // before each commit (generations.hpp)
-      if (!out.segments.empty()) db.close();           // commits
-      out.segments.push_back(fmt::format("{}-{}", path, out.segments.size()));
-      superseded.emplace_back();
-      db = Xapian::WritableDatabase(out.segments.back(), Xapian::DB_CREATE | kSegmentFlags);
-      since_commit = in_segment = 0;
-    };
-    next_segment();
-    DocumentBuilder builder;
-    // id term -> the segment holding it, and its copy's last update and content hash
-    struct Held {
-      std::size_t segment;
-      Xapian::Document values;  ///< the two values supersedes() compares
-    };
-    std::unordered_map<std::string, Held> seen;
-    while (auto t = queue.pop()) {
-      BuiltDocument built;
-      try {
-        built = builder.build(*t);
-      } catch (const std::exception& e) {
-        std::lock_guard lock(skipped_mutex);
-        skipped(t->origin, fmt::format("{}: cannot index: {}", t->nct_id, e.what()));
-        continue;
-      }
-      if (in_segment >= options.segment_size) next_segment();
-      // A shard starts empty and sees every copy of its ids: a new id is added without the
-      // unique-term lookup that replace_document() makes. A copy of an id that an earlier
-      // segment holds goes into this one, and is deleted from the earlier one at the end.
-      const std::size_t current = out.segments.size() - 1;
-      Xapian::Document values;
-      values.add_value(kSlotLastUpdate, built.document.get_value(kSlotLastUpdate));
-      values.add_value(kSlotContentHash, built.content_hash);
-      auto [where, fresh] = seen.try_emplace(built.id_term, Held{current, values});
-      bool added = true;
-      if (fresh) {
-        ++out.written;
-        db.add_document(built.document);
+// One shard's thread: builds the documents of its trials and writes them into its segments.
+// Throws when a segment cannot be written (the pipeline then stops).
+void build_one_shard(TrialPipeline& pipeline, unsigned shard, const std::string& path,
+                     const ShardBuildOptions& options, ShardOutput& out) {
+  Xapian::WritableDatabase db;
+  std::size_t since_commit = 0, in_segment = 0;
+  // Ids written by earlier segments of this run that a later copy replaces, per segment.
+  std::vector<std::vector<std::string>> superseded;
+  auto next_segment = [&] {
+    require_free_space(path, kBuildFreeSpaceBytes);  // before each commit (generations.hpp)
+    if (!out.segments.empty()) db.close();           // commits
+    out.segments.push_back(fmt::format("{}-{}", path, out.segments.size()));
+    superseded.emplace_back();
+    db = Xapian::WritableDatabase(out.segments.back(), Xapian::DB_CREATE | kSegmentFlags);
+    since_commit = in_segment = 0;
+  };
+  next_segment();
+  DocumentBuilder builder;
+  // id term -> the segment holding it, and its copy's last update and content hash
+  struct Held {
+    std::size_t segment;
+    Xapian::Document values;  ///< the two values supersedes() compares
+  };
+  std::unordered_map<std::string, Held> seen;
+  while (auto item = pipeline.next(shard)) {
+    const Trial& t = item->trial;
+    BuiltDocument built;
+    try {
+      built = builder.build(t);
+    } catch (const std::exception& e) {
+      pipeline.skipped(t.origin, fmt::format("{}: cannot index: {}", t.nct_id, e.what()));
+      continue;
+    }
+    if (in_segment >= options.segment_size) next_segment();
+    // A shard starts empty and sees every copy of its ids: a new id is added without the
+    // unique-term lookup that replace_document() makes. A copy of an id that an earlier
+    // segment holds goes into this one, and is deleted from the earlier one at the end.
+    const std::size_t current = out.segments.size() - 1;
+    Xapian::Document values;
+    values.add_value(kSlotLastUpdate, built.document.get_value(kSlotLastUpdate));
+    values.add_value(kSlotContentHash, built.content_hash);
+    auto [where, fresh] = seen.try_emplace(built.id_term, Held{current, values});
+    bool added = true;
+    if (fresh) {
+      ++out.written;
+      db.add_document(built.document);
+    } else {
+      // one trial in two inputs: the newest copy is kept, whatever the reading order
+      ++out.duplicates;
+      if (!supersedes(values, where->second.values)) continue;
+      where->second.values = values;
+      if (where->second.segment == current) {
+        db.replace_document(built.id_term, built.document);
+        added = false;
       } else {
-        // one trial in two inputs: the newest copy is kept, whatever the reading order
-        ++out.duplicates;
-        if (!supersedes(values, where->second.values)) continue;
-        where->second.values = values;
-        if (where->second.segment == current) {
-          db.replace_document(built.id_term, built.document);
-          added = false;
-        } else {
-          superseded[where->second.segment].push_back(built.id_term);
-          where->second.segment = current;
-          db.add_document(built.document);
-        }
-      }
-      if (!built.alias_groups.empty())
-        out.alias_groups.emplace_back(built.nct_id, std::move(built.alias_groups));
-      std::sort(built.spelling_words.begin(), built.spelling_words.end());
-      built.spelling_words.erase(
-          std::unique(built.spelling_words.begin(), built.spelling_words.end()),
-          built.spelling_words.end());
-      for (const auto& w : built.spelling_words) db.add_spelling(w);
-      if (added) ++in_segment;
-      if (++since_commit >= options.commit_every) {
-        require_free_space(path, kBuildFreeSpaceBytes);
-        db.commit();
-        since_commit = 0;
+        superseded[where->second.segment].push_back(built.id_term);
+        where->second.segment = current;
+        db.add_document(built.document);
       }
     }
-    require_free_space(path, kBuildFreeSpaceBytes);
-    db.close();
-    for (std::size_t i = 0; i < superseded.size(); ++i) {
-      if (superseded[i].empty()) continue;
-      Xapian::WritableDatabase earlier(out.segments[i], Xapian::DB_OPEN | kSegmentFlags);
-      for (const auto& term : superseded[i]) earlier.delete_document(term);
-      earlier.close();
+    if (!built.alias_groups.empty())
+      out.alias_groups.emplace_back(built.nct_id, std::move(built.alias_groups));
+    std::sort(built.spelling_words.begin(), built.spelling_words.end());
+    built.spelling_words.erase(
+        std::unique(built.spelling_words.begin(), built.spelling_words.end()),
+        built.spelling_words.end());
+    for (const auto& w : built.spelling_words) db.add_spelling(w);
+    if (added) ++in_segment;
+    if (++since_commit >= options.commit_every) {
+      require_free_space(path, kBuildFreeSpaceBytes);
+      db.commit();
+      since_commit = 0;
     }
-  } catch (...) {
-    out.error = std::current_exception();
-    // closed, so that the reader stops at its next trial for this shard instead of reading on
-    queue.close();
-    while (queue.pop()) {
-    }
+  }
+  require_free_space(path, kBuildFreeSpaceBytes);
+  db.close();
+  for (std::size_t i = 0; i < superseded.size(); ++i) {
+    if (superseded[i].empty()) continue;
+    Xapian::WritableDatabase earlier(out.segments[i], Xapian::DB_OPEN | kSegmentFlags);
+    for (const auto& term : superseded[i]) earlier.delete_document(term);
+    earlier.close();
   }
 }
 
@@ -169,46 +137,25 @@ ShardBuildResult build_shards(const std::function<void(TrialSink&)>& read,
     }
   } remove_work{work};
 
-  std::vector<std::unique_ptr<BoundedQueue<Trial>>> queues;
-  for (unsigned i = 0; i < n; ++i)
-    queues.push_back(std::make_unique<BoundedQueue<Trial>>(kQueueCapacity));
   std::vector<ShardOutput> outputs(n);
-  std::vector<std::string> paths;
-  std::mutex skipped_mutex;
-  std::vector<std::thread> threads;
-  for (unsigned i = 0; i < n; ++i) {
-    paths.push_back((work / fmt::format("shard-{}", i)).string());
-    threads.emplace_back(build_one_shard, std::ref(*queues[i]), paths.back(), std::cref(options),
-                         std::cref(skipped), std::ref(skipped_mutex), std::ref(outputs[i]));
-  }
-  std::function<void(const Origin&, std::string_view)> locked_skip = [&](const Origin& o,
-                                                                         std::string_view r) {
-    std::lock_guard lock(skipped_mutex);
-    skipped(o, r);
-  };
-  DispatchSink sink(queues, locked_skip, options.on_read);
-  std::exception_ptr read_error;
+  TrialPipeline::Options pipeline_options;
+  pipeline_options.workers = n;
+  pipeline_options.route = [](const Trial& t) { return std::hash<std::string>{}(t.nct_id); };
+  pipeline_options.queue_capacity = kQueueCapacity;
+  pipeline_options.skipped = skipped;
+  pipeline_options.on_read = options.on_read;
+  TrialPipeline pipeline(std::move(pipeline_options), read, [&](unsigned shard, TrialPipeline& p) {
+    build_one_shard(p, shard, (work / fmt::format("shard-{}", shard)).string(), options,
+                    outputs[shard]);
+  });
   try {
-    read(sink);
-  } catch (const ReadingStopped&) {
-    // a shard failed and closed its queue: its error is rethrown below
+    pipeline.wait();
   } catch (...) {
-    read_error = std::current_exception();
-  }
-  for (auto& q : queues) q->close();
-  for (auto& t : threads) t.join();
-  if (read_error) std::rethrow_exception(read_error);
-  for (auto& o : outputs) {
-    if (!o.error) continue;
-    try {
-      std::rethrow_exception(o.error);
-    } catch (...) {
-      std::rethrow_exception(naming_full_disk(work.string()));  // before the shards are removed
-    }
+    std::rethrow_exception(naming_full_disk(work.string()));  // before the shards are removed
   }
 
   ShardBuildResult result;
-  result.read = sink.read;
+  result.read = pipeline.read();
   {
     Xapian::Database all;
     for (const auto& o : outputs)

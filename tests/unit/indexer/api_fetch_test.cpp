@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 
+#include <fmt/format.h>
 #include <xapian.h>
 
 #include "indexer/api_client.hpp"
@@ -115,4 +116,27 @@ TEST_CASE("a reader that fails mid-run leaves the database as it was", "[indexer
   CHECK_FALSE(holds(db, "NCT00000003"));
   CHECK(holds(db, "NCT00000001"));
   CHECK(d.get_metadata(std::string(kMetaDataTimestamp)) == "2026-12-01T09:00:05");
+}
+
+TEST_CASE("Xapian commits nothing by itself between an upsert's commits", "[indexer][api]") {
+  // Xapian's glass backend flushes every XAPIAN_FLUSH_THRESHOLD (10,000) changed documents; out
+  // of a transaction that flush is a commit, which would publish documents without their alias
+  // links. An upsert of 10,500 new trials (no commit of ours before the end) must commit as
+  // often as one of 10.
+  test::TempDir dir;
+  const std::string db = (dir.path() / "db").string();
+  stream(db, {"NCT00000001"}, "v1");
+  auto commits_of = [&](int first, int count) {
+    std::vector<std::string> ids;
+    for (int i = first; i < first + count; ++i) ids.push_back(fmt::format("NCT{:08}", i));
+    IndexOptions o;
+    o.commit_every = 20000;
+    o.commit_bytes = 1ull << 40;
+    const auto before = live(db).get_revision();
+    CHECK(stream(db, ids, "v2", o).added == static_cast<std::uint64_t>(count));
+    return live(db).get_revision() - before;
+  };
+  const auto small = commits_of(2, 10);
+  CHECK(small >= 1);
+  CHECK(commits_of(100, 10500) == small);
 }
