@@ -16,7 +16,7 @@
 #include "indexer/document_builder.hpp"
 #include "indexer/format_readers.hpp"
 #include "indexer/generations.hpp"
-#include "indexer/json_writer.hpp"
+#include "indexer/json_fields.hpp"
 #include "indexer/normalize.hpp"
 
 namespace trialsearch {
@@ -282,18 +282,26 @@ FetchSummary fetch_from_api(const FetchOptions& options, const IndexCallbacks& c
   return summary;
 }
 
+// Every member but `index`, which is written after them (null when nothing was done).
+template <>
+struct JsonSchema<FetchSummary> {
+  static constexpr auto empty = JsonEmpty::Write;
+  static constexpr auto fields =
+      std::tuple{json_field("current", &FetchSummary::current),
+                 json_field("data_timestamp", &FetchSummary::data_timestamp),
+                 json_field("previous_timestamp", &FetchSummary::previous_timestamp),
+                 json_field("since", &FetchSummary::since),
+                 json_field("pages", &FetchSummary::pages),
+                 json_field("requests", &FetchSummary::requests),
+                 json_field("reconciled", &FetchSummary::reconciled),
+                 json_field("registry_ids", &FetchSummary::registry_ids),
+                 json_field("missing", &FetchSummary::missing)};
+};
+
 std::string fetch_summary_to_json(const FetchSummary& s) {
   JsonWriter w;
   w.begin_object();
-  w.key("current").value(s.current);
-  w.key("data_timestamp").value(s.data_timestamp);
-  w.key("previous_timestamp").value(s.previous_timestamp);
-  w.key("since").value(s.since);
-  w.key("pages").value(s.pages);
-  w.key("requests").value(s.requests);
-  w.key("reconciled").value(s.reconciled);
-  w.key("registry_ids").value(s.registry_ids);
-  w.key("missing").value(s.missing);
+  write_json_members(w, s);
   w.key("index");
   if (s.current)
     w.null();

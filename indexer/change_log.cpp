@@ -12,72 +12,39 @@
 #include <simdjson.h>
 
 #include "analyzers/errors.hpp"
-#include "indexer/json_writer.hpp"
+#include "indexer/json_fields.hpp"
 
 namespace trialsearch {
-namespace {
 
-void write_ids(JsonWriter& w, std::string_view key, const std::vector<std::string>& ids) {
-  w.key(key).begin_array();
-  for (const auto& id : ids) w.value(id);
-  w.end_array();
-}
+template <>
+struct JsonSchema<StatusChange> {
+  static constexpr auto empty = JsonEmpty::Write;
+  static constexpr auto fields =
+      std::tuple{json_field("id", &StatusChange::id), json_field("from", &StatusChange::from),
+                 json_field("to", &StatusChange::to)};
+};
 
-std::string string_at(simdjson::dom::element e, std::string_view key) {
-  std::string_view s;
-  if (e[key].get_string().get(s) != simdjson::SUCCESS) return {};
-  return std::string(s);
-}
-
-std::uint64_t count_at(simdjson::dom::element e, std::string_view key) {
-  std::uint64_t n = 0;
-  if (e[key].get_uint64().get(n) != simdjson::SUCCESS) return 0;
-  return n;
-}
-
-std::vector<std::string> ids_at(simdjson::dom::element e, std::string_view key) {
-  std::vector<std::string> ids;
-  simdjson::dom::array items;
-  if (e[key].get_array().get(items) != simdjson::SUCCESS) return ids;
-  for (auto item : items) {
-    std::string_view s;
-    if (item.get_string().get(s) == simdjson::SUCCESS) ids.emplace_back(s);
-  }
-  return ids;
-}
-
-}  // namespace
+template <>
+struct JsonSchema<ChangeEntry> {
+  static constexpr auto empty = JsonEmpty::Write;
+  static constexpr auto fields =
+      std::tuple{json_field("time", &ChangeEntry::time),
+                 json_field("mode", &ChangeEntry::mode),
+                 json_field("generation", &ChangeEntry::generation),
+                 json_field("documents", &ChangeEntry::documents),
+                 json_field("added_count", &ChangeEntry::added_count),
+                 json_field("removed_count", &ChangeEntry::removed_count),
+                 json_field("replaced_count", &ChangeEntry::replaced_count),
+                 json_field("added", &ChangeEntry::added),
+                 json_field("removed", &ChangeEntry::removed),
+                 json_field("status_changes", &ChangeEntry::status_changes)};
+};
 
 std::string change_log_path(const std::string& db) {
   return std::filesystem::path(db) / "changes.jsonl";
 }
 
-std::string change_to_json(const ChangeEntry& c) {
-  JsonWriter w;
-  w.begin_object();
-  w.key("time").value(c.time);
-  w.key("mode").value(c.mode);
-  w.key("generation").value(c.generation);
-  w.key("documents").value(c.documents);
-  w.key("added_count").value(c.added_count);
-  w.key("removed_count").value(c.removed_count);
-  w.key("replaced_count").value(c.replaced_count);
-  write_ids(w, "added", c.added);
-  write_ids(w, "removed", c.removed);
-  w.key("status_changes").begin_array();
-  for (const auto& s : c.status_changes)
-    w.begin_object()
-        .key("id")
-        .value(s.id)
-        .key("from")
-        .value(s.from)
-        .key("to")
-        .value(s.to)
-        .end_object();
-  w.end_array();
-  w.end_object();
-  return w.take();
-}
+std::string change_to_json(const ChangeEntry& c) { return to_json(c); }
 
 void append_change(const std::string& db, const ChangeEntry& entry) {
   std::string path = change_log_path(db);
@@ -100,20 +67,8 @@ std::optional<ChangeEntry> change_from_json(std::string_view json) {
   if (parser.parse(json.data(), json.size()).get(e) != simdjson::SUCCESS || !e.is_object())
     return std::nullopt;
   ChangeEntry c;
-  c.time = string_at(e, "time");
+  read_json(e, c);
   if (c.time.empty()) return std::nullopt;
-  c.mode = string_at(e, "mode");
-  c.generation = string_at(e, "generation");
-  c.documents = count_at(e, "documents");
-  c.added_count = count_at(e, "added_count");
-  c.removed_count = count_at(e, "removed_count");
-  c.replaced_count = count_at(e, "replaced_count");
-  c.added = ids_at(e, "added");
-  c.removed = ids_at(e, "removed");
-  simdjson::dom::array changes;
-  if (e["status_changes"].get_array().get(changes) == simdjson::SUCCESS)
-    for (auto s : changes)
-      c.status_changes.push_back({string_at(s, "id"), string_at(s, "from"), string_at(s, "to")});
   return c;
 }
 

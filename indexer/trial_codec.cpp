@@ -11,204 +11,122 @@
 #include <zstd.h>
 
 #include "analyzers/errors.hpp"
+#include "indexer/json_fields.hpp"
 #include "indexer/json_writer.hpp"
 
 namespace trialsearch {
 
-namespace {
+// Each part of a trial's record described once (json_fields.hpp). The order is the record's
+// key order, which content_hash() depends on: append, never reorder.
+template <>
+struct JsonSchema<Intervention> {
+  static constexpr auto empty = JsonEmpty::Omit;
+  static constexpr auto fields =
+      std::tuple{json_field("type", &Intervention::type), json_field("name", &Intervention::name),
+                 json_field("description", &Intervention::description),
+                 json_field("other_names", &Intervention::other_names),
+                 json_field("other_names_inferred", &Intervention::other_names_inferred)};
+};
 
-// ---- writing ----
+template <>
+struct JsonSchema<ArmGroup> {
+  static constexpr auto empty = JsonEmpty::Omit;
+  static constexpr auto fields =
+      std::tuple{json_field("label", &ArmGroup::label), json_field("type", &ArmGroup::type),
+                 json_field("description", &ArmGroup::description),
+                 json_field("interventions", &ArmGroup::interventions)};
+};
 
-// Writes `key: [items...]` with write_item(w, item) for each item, nothing when empty.
-template <class T, class F>
-void write_list(JsonWriter& w, std::string_view key, const std::vector<T>& items, F write_item) {
-  if (items.empty()) return;
-  w.key(key).begin_array();
-  for (const auto& item : items) write_item(w, item);
-  w.end_array();
-}
+template <>
+struct JsonSchema<Sponsor> {
+  static constexpr auto empty = JsonEmpty::Omit;
+  static constexpr auto fields = std::tuple{json_field("name", &Sponsor::name),
+                                            json_field("agency_class", &Sponsor::agency_class)};
+};
 
-void write_intervention(JsonWriter& w, const Intervention& i) {
-  w.begin_object()
-      .field_if("type", i.type)
-      .field_if("name", i.name)
-      .field_if("description", i.description)
-      .field_if("other_names", i.other_names);
-  if (i.other_names_inferred) w.key("other_names_inferred").value(true);
-  w.end_object();
-}
+template <>
+struct JsonSchema<Site> {
+  static constexpr auto empty = JsonEmpty::Omit;
+  static constexpr auto fields = std::tuple{
+      json_field("facility", &Site::facility), json_field("city", &Site::city),
+      json_field("state", &Site::state),       json_field("zip", &Site::zip),
+      json_field("country", &Site::country),   json_field("status", &Site::status),
+      json_field("latitude", &Site::latitude), json_field("longitude", &Site::longitude)};
+};
 
-void write_arm_group(JsonWriter& w, const ArmGroup& a) {
-  w.begin_object()
-      .field_if("label", a.label)
-      .field_if("type", a.type)
-      .field_if("description", a.description)
-      .field_if("interventions", a.interventions)
-      .end_object();
-}
+template <>
+struct JsonSchema<Outcome> {
+  static constexpr auto empty = JsonEmpty::Omit;
+  static constexpr auto fields = std::tuple{json_field("measure", &Outcome::measure),
+                                            json_field("time_frame", &Outcome::time_frame),
+                                            json_field("description", &Outcome::description)};
+};
 
-void write_sponsor(JsonWriter& w, const Sponsor& s) {
-  w.begin_object().field_if("name", s.name).field_if("agency_class", s.agency_class).end_object();
-}
+template <>
+struct JsonSchema<AgeLimit> {
+  static constexpr auto empty = JsonEmpty::Omit;
+  static constexpr auto fields =
+      std::tuple{json_field("text", &AgeLimit::text), json_field("days", &AgeLimit::days)};
+};
 
-void write_site(JsonWriter& w, const Site& s) {
-  w.begin_object()
-      .field_if("facility", s.facility)
-      .field_if("city", s.city)
-      .field_if("state", s.state)
-      .field_if("zip", s.zip)
-      .field_if("country", s.country)
-      .field_if("status", s.status);
-  if (s.latitude) w.key("latitude").value(*s.latitude);
-  if (s.longitude) w.key("longitude").value(*s.longitude);
-  w.end_object();
-}
+template <>
+struct JsonSchema<Origin> {
+  static constexpr auto empty = JsonEmpty::Omit;
+  static constexpr auto fields =
+      std::tuple{json_field("file", &Origin::file), json_field("entry", &Origin::entry),
+                 json_field("line", &Origin::line), json_field("format", &Origin::format)};
+};
 
-void write_outcome(JsonWriter& w, const Outcome& o) {
-  w.begin_object()
-      .field_if("measure", o.measure)
-      .field_if("time_frame", o.time_frame)
-      .field_if("description", o.description)
-      .end_object();
-}
+// The trial's content; its origin (where it was read) is written after it, outside the content
+// hash. `false`: not read for a search hit (RecordParts::Hit).
+template <>
+struct JsonSchema<Trial> {
+  static constexpr auto empty = JsonEmpty::Omit;
+  static constexpr auto fields = std::tuple{
+      json_field("nct_id", &Trial::nct_id),
+      json_field("org_study_id", &Trial::org_study_id, false),
+      json_field("secondary_ids", &Trial::secondary_ids, false),
+      json_field("brief_title", &Trial::brief_title),
+      json_field("official_title", &Trial::official_title),
+      json_field("acronym", &Trial::acronym, false),
+      json_field("overall_status", &Trial::overall_status),
+      json_field("phases", &Trial::phases),
+      json_field("study_type", &Trial::study_type),
+      json_field("conditions", &Trial::conditions),
+      json_field("keywords", &Trial::keywords, false),
+      json_field("condition_mesh", &Trial::condition_mesh, false),
+      json_field("condition_mesh_ancestors", &Trial::condition_mesh_ancestors, false),
+      json_field("intervention_mesh", &Trial::intervention_mesh, false),
+      json_field("intervention_mesh_ancestors", &Trial::intervention_mesh_ancestors, false),
+      json_field("condition_mesh_ids", &Trial::condition_mesh_ids, false),
+      json_field("intervention_mesh_ids", &Trial::intervention_mesh_ids, false),
+      json_field("interventions", &Trial::interventions),
+      json_field("arm_groups", &Trial::arm_groups, false),
+      json_field("brief_summary", &Trial::brief_summary),
+      json_field("detailed_description", &Trial::detailed_description),
+      json_field("eligibility_criteria", &Trial::eligibility_criteria),
+      json_field("minimum_age", &Trial::minimum_age, false),
+      json_field("maximum_age", &Trial::maximum_age, false),
+      json_field("sex", &Trial::sex, false),
+      json_field("healthy_volunteers", &Trial::healthy_volunteers, false),
+      json_field("std_ages", &Trial::std_ages, false),
+      json_field("lead_sponsor", &Trial::lead_sponsor),
+      json_field("collaborators", &Trial::collaborators, false),
+      json_field("sites", &Trial::sites, false),
+      json_field("start_date", &Trial::start_date),
+      json_field("primary_completion_date", &Trial::primary_completion_date, false),
+      json_field("completion_date", &Trial::completion_date, false),
+      json_field("first_posted", &Trial::first_posted, false),
+      json_field("last_update_posted", &Trial::last_update_posted),
+      json_field("enrollment", &Trial::enrollment),
+      json_field("enrollment_type", &Trial::enrollment_type, false),
+      json_field("primary_outcomes", &Trial::primary_outcomes, false),
+      json_field("secondary_outcomes", &Trial::secondary_outcomes, false),
+      json_field("related_nct_ids", &Trial::related_nct_ids, false),
+      json_field("has_results", &Trial::has_results, false)};
+};
 
-void write_age(JsonWriter& w, std::string_view key, const AgeLimit& age) {
-  if (age.text.empty() && !age.days) return;
-  w.key(key).begin_object().field_if("text", age.text);
-  if (age.days) w.key("days").value(*age.days);
-  w.end_object();
-}
-
-void write_origin(JsonWriter& w, const Origin& o) {
-  if (o.file.empty() && o.entry.empty() && o.line == 0 && o.format.empty()) return;
-  w.key("origin").begin_object().field_if("file", o.file).field_if("entry", o.entry);
-  if (o.line != 0) w.key("line").value(static_cast<std::uint64_t>(o.line));
-  w.field_if("format", o.format).end_object();
-}
-
-// ---- reading: a missing value or a value of another type is absent ----
-
-using simdjson::dom::element;
-using Node = simdjson::simdjson_result<element>;
-
-std::string text(Node node) {
-  std::string_view s;
-  if (node.get_string().get(s) != simdjson::SUCCESS) return {};
-  return std::string(s);
-}
-
-template <class F>
-void for_each(Node node, F f) {
-  simdjson::dom::array items;
-  if (node.get_array().get(items) != simdjson::SUCCESS) return;
-  for (element item : items) f(Node(element(item)));  // a copied handle: moving one does nothing
-}
-
-std::vector<std::string> texts(Node node) {
-  std::vector<std::string> out;
-  for_each(node, [&](Node item) { out.push_back(text(item)); });
-  return out;
-}
-
-// read_item(Node) for each element of an array.
-template <class F>
-auto list(Node node, F read_item) {
-  std::vector<decltype(read_item(std::declval<Node>()))> out;
-  for_each(node, [&](Node item) { out.push_back(read_item(item)); });
-  return out;
-}
-
-template <class T>
-std::optional<T> get(Node node) {
-  T value{};
-  if (node.get<T>().get(value) != simdjson::SUCCESS) return std::nullopt;
-  return value;
-}
-
-Intervention read_intervention(Node e) {
-  return {text(e["type"]), text(e["name"]), text(e["description"]), texts(e["other_names"]),
-          get<bool>(e["other_names_inferred"]).value_or(false)};
-}
-
-ArmGroup read_arm_group(Node e) {
-  return {text(e["label"]), text(e["type"]), text(e["description"]), texts(e["interventions"])};
-}
-
-Sponsor read_sponsor(Node e) { return {text(e["name"]), text(e["agency_class"])}; }
-
-Site read_site(Node e) {
-  return {text(e["facility"]),        text(e["city"]),
-          text(e["state"]),           text(e["zip"]),
-          text(e["country"]),         text(e["status"]),
-          get<double>(e["latitude"]), get<double>(e["longitude"])};
-}
-
-Outcome read_outcome(Node e) {
-  return {text(e["measure"]), text(e["time_frame"]), text(e["description"])};
-}
-
-AgeLimit read_age(Node e) {
-  AgeLimit age{text(e["text"]), std::nullopt};
-  if (auto days = get<std::int64_t>(e["days"])) age.days = static_cast<int>(*days);
-  return age;
-}
-
-Origin read_origin(Node e) {
-  return {text(e["file"]), text(e["entry"]),
-          static_cast<std::size_t>(get<std::uint64_t>(e["line"]).value_or(0)), text(e["format"])};
-}
-
-// RecordParts::Hit: what a search hit shows.
-void read_hit_parts(element j, Trial& t) {
-  t.nct_id = text(j["nct_id"]);
-  t.brief_title = text(j["brief_title"]);
-  t.official_title = text(j["official_title"]);
-  t.overall_status = text(j["overall_status"]);
-  t.phases = texts(j["phases"]);
-  t.study_type = text(j["study_type"]);
-  t.conditions = texts(j["conditions"]);
-  t.interventions = list(j["interventions"], read_intervention);
-  t.brief_summary = text(j["brief_summary"]);
-  t.detailed_description = text(j["detailed_description"]);
-  t.eligibility_criteria = text(j["eligibility_criteria"]);
-  t.lead_sponsor = read_sponsor(j["lead_sponsor"]);
-  t.start_date = text(j["start_date"]);
-  t.last_update_posted = text(j["last_update_posted"]);
-  if (auto n = get<std::int64_t>(j["enrollment"])) t.enrollment = static_cast<long>(*n);
-}
-
-// Every field read_hit_parts leaves out.
-void read_other_parts(element j, Trial& t) {
-  t.org_study_id = text(j["org_study_id"]);
-  t.secondary_ids = texts(j["secondary_ids"]);
-  t.acronym = text(j["acronym"]);
-  t.keywords = texts(j["keywords"]);
-  t.condition_mesh = texts(j["condition_mesh"]);
-  t.condition_mesh_ancestors = texts(j["condition_mesh_ancestors"]);
-  t.intervention_mesh = texts(j["intervention_mesh"]);
-  t.intervention_mesh_ancestors = texts(j["intervention_mesh_ancestors"]);
-  t.condition_mesh_ids = texts(j["condition_mesh_ids"]);
-  t.intervention_mesh_ids = texts(j["intervention_mesh_ids"]);
-  t.arm_groups = list(j["arm_groups"], read_arm_group);
-  t.minimum_age = read_age(j["minimum_age"]);
-  t.maximum_age = read_age(j["maximum_age"]);
-  t.sex = text(j["sex"]);
-  t.healthy_volunteers = get<bool>(j["healthy_volunteers"]);
-  t.std_ages = texts(j["std_ages"]);
-  t.collaborators = list(j["collaborators"], read_sponsor);
-  t.sites = list(j["sites"], read_site);
-  t.primary_completion_date = text(j["primary_completion_date"]);
-  t.completion_date = text(j["completion_date"]);
-  t.first_posted = text(j["first_posted"]);
-  t.enrollment_type = text(j["enrollment_type"]);
-  t.primary_outcomes = list(j["primary_outcomes"], read_outcome);
-  t.secondary_outcomes = list(j["secondary_outcomes"], read_outcome);
-  t.related_nct_ids = texts(j["related_nct_ids"]);
-  t.has_results = get<bool>(j["has_results"]).value_or(false);
-  t.origin = read_origin(j["origin"]);
-}
-
-}  // namespace
+constexpr std::string_view kOriginKey = "origin";
 
 std::string trial_to_json(const Trial& t) {
   std::size_t content_end = 0;
@@ -217,51 +135,10 @@ std::string trial_to_json(const Trial& t) {
 
 std::string trial_to_json(const Trial& t, std::size_t& content_end) {
   JsonWriter w;
-  w.begin_object()
-      .field_if("nct_id", t.nct_id)
-      .field_if("org_study_id", t.org_study_id)
-      .field_if("secondary_ids", t.secondary_ids)
-      .field_if("brief_title", t.brief_title)
-      .field_if("official_title", t.official_title)
-      .field_if("acronym", t.acronym)
-      .field_if("overall_status", t.overall_status)
-      .field_if("phases", t.phases)
-      .field_if("study_type", t.study_type)
-      .field_if("conditions", t.conditions)
-      .field_if("keywords", t.keywords)
-      .field_if("condition_mesh", t.condition_mesh)
-      .field_if("condition_mesh_ancestors", t.condition_mesh_ancestors)
-      .field_if("intervention_mesh", t.intervention_mesh)
-      .field_if("intervention_mesh_ancestors", t.intervention_mesh_ancestors)
-      .field_if("condition_mesh_ids", t.condition_mesh_ids)
-      .field_if("intervention_mesh_ids", t.intervention_mesh_ids);
-  write_list(w, "interventions", t.interventions, write_intervention);
-  write_list(w, "arm_groups", t.arm_groups, write_arm_group);
-  w.field_if("brief_summary", t.brief_summary)
-      .field_if("detailed_description", t.detailed_description)
-      .field_if("eligibility_criteria", t.eligibility_criteria);
-  write_age(w, "minimum_age", t.minimum_age);
-  write_age(w, "maximum_age", t.maximum_age);
-  w.field_if("sex", t.sex);
-  if (t.healthy_volunteers) w.key("healthy_volunteers").value(*t.healthy_volunteers);
-  w.field_if("std_ages", t.std_ages);
-  if (!t.lead_sponsor.name.empty() || !t.lead_sponsor.agency_class.empty())
-    write_sponsor(w.key("lead_sponsor"), t.lead_sponsor);
-  write_list(w, "collaborators", t.collaborators, write_sponsor);
-  write_list(w, "sites", t.sites, write_site);
-  w.field_if("start_date", t.start_date)
-      .field_if("primary_completion_date", t.primary_completion_date)
-      .field_if("completion_date", t.completion_date)
-      .field_if("first_posted", t.first_posted)
-      .field_if("last_update_posted", t.last_update_posted);
-  if (t.enrollment) w.key("enrollment").value(static_cast<std::int64_t>(*t.enrollment));
-  w.field_if("enrollment_type", t.enrollment_type);
-  write_list(w, "primary_outcomes", t.primary_outcomes, write_outcome);
-  write_list(w, "secondary_outcomes", t.secondary_outcomes, write_outcome);
-  w.field_if("related_nct_ids", t.related_nct_ids);
-  if (t.has_results) w.key("has_results").value(true);
+  w.begin_object();
+  write_json_members(w, t);
   content_end = w.str().size();  // the origin is written last: see content_hash()
-  write_origin(w, t.origin);
+  if (!json_detail::all_empty(t.origin)) write_json(w.key(kOriginKey), t.origin);
   w.end_object();
   return w.take();
 }
@@ -275,6 +152,7 @@ constexpr int kRecordLevel = 3;
 constexpr unsigned long long kMaxRecordBytes = 64ULL << 20;
 
 Trial trial_from_padded(simdjson::padded_string& copy, RecordParts parts) {
+  using simdjson::dom::element;
   thread_local simdjson::dom::parser parser;
   element j;
   if (auto error = parser.parse(copy).get(j); error != simdjson::SUCCESS)
@@ -282,8 +160,11 @@ Trial trial_from_padded(simdjson::padded_string& copy, RecordParts parts) {
         fmt::format("trial record: malformed JSON: {}", simdjson::error_message(error)));
   if (!j.is_object()) throw CorruptRecordError("trial record: not a JSON object");
   Trial t;
-  read_hit_parts(j, t);
-  if (parts == RecordParts::All) read_other_parts(j, t);
+  read_json(j, t, parts == RecordParts::Hit);
+  if (parts == RecordParts::All) {
+    element origin;
+    if (j[kOriginKey].get(origin) == simdjson::SUCCESS) read_json(origin, t.origin);
+  }
   return t;
 }
 

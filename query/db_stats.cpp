@@ -6,7 +6,7 @@
 #include "analyzers/fields.hpp"
 #include "indexer/api_fetch.hpp"
 #include "indexer/generations.hpp"
-#include "indexer/json_writer.hpp"
+#include "indexer/json_fields.hpp"
 #include "indexer/synonym_table.hpp"
 
 namespace trialsearch {
@@ -63,6 +63,27 @@ DbStats database_stats(const Xapian::Database& db, const std::string& path) {
   return s;
 }
 
+template <>
+struct JsonSchema<StoredLexicon> {
+  static constexpr auto empty = JsonEmpty::Write;
+  static constexpr auto fields =
+      std::tuple{json_field("name", &StoredLexicon::name),
+                 json_field("file", &StoredLexicon::file),
+                 json_field("format", &StoredLexicon::format),
+                 json_field("entries", &StoredLexicon::entries),
+                 json_field("skipped_lines", &StoredLexicon::skipped_lines),
+                 json_field("imported", &StoredLexicon::imported)};
+};
+
+template <>
+struct JsonSchema<ShardStatus> {
+  static constexpr auto empty = JsonEmpty::Write;
+  static constexpr auto fields = std::tuple{
+      json_field("database", &ShardStatus::label), json_field("role", &ShardStatus::role),
+      json_field("up", &ShardStatus::up), json_field("documents", &ShardStatus::documents),
+      json_field("error", &ShardStatus::error)};
+};
+
 std::string stats_to_json(const DbStats& s) {
   JsonWriter w;
   w.begin_object();
@@ -72,52 +93,16 @@ std::string stats_to_json(const DbStats& s) {
   w.key("data_timestamp").value(s.data_timestamp);
   w.key("reconciled").value(s.reconciled);
   w.key("sources").raw(s.sources_json.empty() ? "[]" : s.sources_json);
-  w.key("by_status").begin_object();
-  for (const auto& [k, v] : s.by_status) w.key(k).value(v);
-  w.end_object();
-  w.key("by_phase").begin_object();
-  for (const auto& [k, v] : s.by_phase) w.key(k).value(v);
-  w.end_object();
+  write_json(w.key("by_status"), s.by_status);
+  write_json(w.key("by_phase"), s.by_phase);
   w.key("synonym_keys").value(s.synonym_keys);
   w.key("alias_links").value(s.alias_links);
-  w.key("lexicons").begin_array();
-  for (const auto& l : s.lexicons)
-    w.begin_object()
-        .key("name")
-        .value(l.name)
-        .key("file")
-        .value(l.file)
-        .key("format")
-        .value(l.format)
-        .key("entries")
-        .value(l.entries)
-        .key("skipped_lines")
-        .value(l.skipped_lines)
-        .key("imported")
-        .value(l.imported)
-        .end_object();
-  w.end_array();
+  write_json(w.key("lexicons"), s.lexicons);
   w.key("size_bytes").value(s.size_bytes);
   w.key("total_size_bytes").value(s.total_size_bytes);
   w.key("generation").value(s.generation);
-  w.key("generations").begin_array();
-  for (const auto& g : s.generations) w.value(g);
-  w.end_array();
-  w.key("shards").begin_array();
-  for (const auto& sh : s.shards)
-    w.begin_object()
-        .key("database")
-        .value(sh.label)
-        .key("role")
-        .value(sh.role)
-        .key("up")
-        .value(sh.up)
-        .key("documents")
-        .value(sh.documents)
-        .key("error")
-        .value(sh.error)
-        .end_object();
-  w.end_array();
+  write_json(w.key("generations"), s.generations);
+  write_json(w.key("shards"), s.shards);
   w.key("last_run").raw(s.last_run_json.empty() ? "null" : s.last_run_json);
   w.end_object();
   return w.take();
