@@ -18,6 +18,7 @@
 #include "indexer/json_writer.hpp"
 #include "indexer/synonym_table.hpp"
 #include "indexer/trial_codec.hpp"
+#include "query/hit_json.hpp"
 #include "query/hit_snippet.hpp"
 #include "query/ranking.hpp"
 #include "query/record_lookup.hpp"
@@ -513,34 +514,8 @@ SearchResult search(const Xapian::Database& db, const SearchOptions& options) {
 }
 
 std::string hit_to_json(const Hit& hit) {
-  const Trial& t = hit.trial;
   JsonWriter w;
-  w.begin_object();
-  w.key("rank").value(static_cast<std::uint64_t>(hit.rank));
-  w.key("nct_id").value(t.nct_id);
-  w.key("score").value(hit.weight);
-  w.key("percent").value(hit.percent);
-  w.key("title").value(printable(t.brief_title));
-  w.key("status").value(t.overall_status);
-  w.key("phases").begin_array();
-  for (const auto& p : t.phases) w.value(p);
-  w.end_array();
-  w.key("study_type").value(t.study_type);
-  w.key("conditions").begin_array();
-  for (const auto& c : t.conditions) w.value(printable(c));
-  w.end_array();
-  w.key("interventions").begin_array();
-  for (const auto& i : t.interventions) {
-    w.begin_object().key("name").value(printable(i.name));
-    w.key("other_names").begin_array();
-    for (const auto& o : i.other_names) w.value(printable(o));
-    w.end_array().end_object();
-  }
-  w.end_array();
-  w.key("sponsor").value(printable(t.lead_sponsor.name));
-  w.field_if("start_date", t.start_date);
-  w.field_if("last_update", t.last_update_posted);
-  if (t.enrollment) w.key("enrollment").value(static_cast<std::int64_t>(*t.enrollment));
+  begin_hit_json(w, hit.rank, hit.weight, hit.percent, hit.trial);
   w.key("snippet").value(hit.snippet);
   if (!hit.matched.empty()) {
     w.key("explain").begin_array();

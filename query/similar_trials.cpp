@@ -18,6 +18,7 @@
 #include "indexer/normalize.hpp"
 #include "indexer/synonym_table.hpp"
 #include "indexer/trial_codec.hpp"
+#include "query/hit_json.hpp"
 #include "query/ranking.hpp"
 #include "query/record_lookup.hpp"
 #include "query/searcher.hpp"
@@ -432,20 +433,8 @@ void write_terms(JsonWriter& w, const std::vector<SharedTerm>& terms) {
 }  // namespace
 
 std::string similar_hit_to_json(const SimilarHit& hit) {
-  const Trial& t = hit.trial;
   JsonWriter w;
-  w.begin_object();
-  w.key("rank").value(static_cast<std::uint64_t>(hit.rank));
-  w.key("nct_id").value(t.nct_id);
-  w.key("score").value(hit.weight);
-  w.key("title").value(t.brief_title);
-  w.key("status").value(t.overall_status);
-  w.field_if("phases", t.phases);
-  w.field_if("conditions", t.conditions);
-  w.field_if("condition_mesh", t.condition_mesh);
-  w.key("interventions").begin_array();
-  for (const auto& i : t.interventions) w.value(i.name);
-  w.end_array();
+  begin_hit_json(w, hit.rank, hit.weight, std::nullopt, hit.trial);
   if (!hit.shared.empty()) {
     w.key("shared");
     write_terms(w, hit.shared);

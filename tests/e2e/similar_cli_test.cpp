@@ -239,3 +239,28 @@ TEST_CASE("similar --only mesh: a shared MeSH tree ancestor is not a shared topi
   REQUIRE(r.exit_code == 0);
   CHECK(ids_of(r.out) == std::vector<std::string>{"NCT09700002"});
 }
+
+TEST_CASE("a suggestion has a search hit's shape: the same keys, the same values",
+          "[e2e][similar]") {
+  auto suggested = run_cli({"similar", "--db", db(), "--json", "NCT09900001"});
+  REQUIRE(suggested.exit_code == 0);
+  simdjson::dom::parser similar_parser, search_parser;
+  simdjson::dom::element first = similar_parser.parse(suggested.out)["results"].at(0);
+  const std::string id{std::string_view(first["nct_id"])};
+  auto found = run_cli({"search", "--db", db(), "--json", "id:" + id});
+  REQUIRE(found.exit_code == 0);
+  simdjson::dom::element hit = search_parser.parse(found.out)["results"].at(0);
+  // what only a search hit has (its percent, snippet, explain) and only a whole record has
+  const std::set<std::string_view> own{"percent", "snippet", "explain",
+                                       "rank",    "score",   "condition_mesh"};
+  std::size_t compared = 0;
+  for (auto [key, value] : hit.get_object()) {
+    if (own.count(key)) continue;
+    INFO(key);
+    simdjson::dom::element theirs;
+    REQUIRE(first[key].get(theirs) == simdjson::SUCCESS);
+    CHECK(simdjson::to_string(theirs) == simdjson::to_string(value));
+    ++compared;
+  }
+  CHECK(compared >= 10);  // nct_id, title, status, phases, study_type, conditions, ...
+}
