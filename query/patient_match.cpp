@@ -12,6 +12,7 @@
 #include "analyzers/alias_graph.hpp"
 #include "analyzers/cached_stemmer.hpp"
 #include "analyzers/fields.hpp"
+#include "analyzers/strings.hpp"
 #include "indexer/document_builder.hpp"
 #include "indexer/json_writer.hpp"
 #include "indexer/synonym_table.hpp"
@@ -51,11 +52,6 @@ constexpr Xapian::doccount kRerankDepth = 200;
 constexpr double kDaysPerYear = 365.0;
 // What the indexer stores for a trial without a maximum age (document_builder).
 constexpr double kNoMaxAgeDays = 1e6;
-
-bool is_number(std::string_view w) {
-  return std::all_of(w.begin(), w.end(),
-                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-}
 
 std::string words_from(const PatientText& p, std::size_t first, std::size_t n) {
   std::string out;
@@ -100,7 +96,7 @@ std::vector<PatientConcept> find_concepts(const Xapian::Database& db, const Pati
         if (!one_role || is_narrative_stopword(p.words[i]) ||
             is_narrative_stopword(p.words[i + n - 1]))
           continue;
-        if (n == 1 && (p.words[i].size() < 3 || is_number(p.words[i]))) continue;
+        if (n == 1 && (p.words[i].size() < 3 || all_digits(p.words[i]))) continue;
         if (std::all_of(taken.begin() + (i - start), taken.begin() + (i - start + n),
                         [](bool t) { return t; }))
           continue;
@@ -167,7 +163,7 @@ std::vector<ScoredWord> scored_words(const Xapian::Database& db, const PatientTe
   std::map<std::string, ScoredWord> by_stem;
   for (std::size_t i = 0; i < p.words.size(); ++i) {
     const auto& w = p.words[i];
-    if (is_narrative_stopword(w) || is_number(w)) continue;
+    if (is_narrative_stopword(w) || all_digits(w)) continue;
     if (i < p.roles.size() && p.roles[i] == WordRole::Family) continue;
     ScoredWord& s = by_stem[stem_of(w)];
     if (s.count++ == 0) s.word = w;

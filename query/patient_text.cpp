@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "analyzers/errors.hpp"
+#include "analyzers/strings.hpp"
 #include "analyzers/text_fold.hpp"
 #include "query/trial_query_parser.hpp"
 
@@ -79,11 +80,8 @@ constexpr std::array kAgeUnits{
 // The sex words are read in the description's first words: later ones are often about others.
 constexpr std::size_t kSexWordsRead = 40;
 
-bool is_number(std::string_view w) {
-  return !w.empty() && w.size() <= 3 && std::all_of(w.begin(), w.end(), [](char c) {
-    return std::isdigit(static_cast<unsigned char>(c));
-  });
-}
+// A number of years, months... as an age is written: one to three digits.
+bool is_age_number(std::string_view w) { return w.size() <= 3 && all_digits(w); }
 
 bool is_word_byte(unsigned char c) { return std::isalnum(c) || c >= 0x80; }
 
@@ -153,16 +151,16 @@ void mark_scopes(PatientText& t) {
 void read_age(PatientText& t) {
   const auto& w = t.words;
   for (std::size_t i = 0; i < w.size() && !t.age_years; ++i) {
-    if (is_number(w[i]) && i + 2 < w.size() && w[i + 2] == "old") {
+    if (is_age_number(w[i]) && i + 2 < w.size() && w[i + 2] == "old") {
       for (const auto& unit : kAgeUnits)
         if (w[i + 1] == unit.word) {
           t.age_years = std::stoi(w[i]) * unit.years;
           t.age_phrase = fmt::format("{}-{}-old", w[i], w[i + 1]);
         }
-    } else if (is_number(w[i]) && i + 1 < w.size() && (w[i + 1] == "yo" || w[i + 1] == "yrs")) {
+    } else if (is_age_number(w[i]) && i + 1 < w.size() && (w[i + 1] == "yo" || w[i + 1] == "yrs")) {
       t.age_years = std::stoi(w[i]);
       t.age_phrase = w[i] + " " + w[i + 1];
-    } else if ((w[i] == "aged" || w[i] == "age") && i + 1 < w.size() && is_number(w[i + 1])) {
+    } else if ((w[i] == "aged" || w[i] == "age") && i + 1 < w.size() && is_age_number(w[i + 1])) {
       t.age_years = std::stoi(w[i + 1]);
       t.age_phrase = w[i] + " " + w[i + 1];
     }
