@@ -444,9 +444,135 @@ Applied apply_document(Xapian::WritableDatabase& db, BuiltDocument& built, RunTr
   return Applied::Written;
 }
 
+// The pipeline's work for an upsert: each builder builds the trials it takes and hands the
+// documents (nullopt for a trial that cannot be indexed, reported) to the writer, in order.
+TrialPipeline::Work build_into(OrderedResults& results) {
+  return [&results](unsigned worker, TrialPipeline& p) {
+    DocumentBuilder builder;
+    while (auto item = p.next(worker)) {
+      std::optional<BuiltDocument> built;
+      try {
+        built = builder.build(item->trial);
+      } catch (const std::exception& e) {
+        p.skipped(item->trial.origin,
+                  fmt::format("{}: cannot index: {}", item->trial.nct_id, e.what()));
+      } catch (const Xapian::Error& e) {
+        p.skipped(item->trial.origin,
+                  fmt::format("{}: cannot index: {}", item->trial.nct_id, e.get_msg()));
+      }
+      results.put(item->seq, std::move(built));
+    }
+  };
+}
+
+// The writer's side of an upsert: the live database, the alias graph, the run's change entry
+// and the trials it met. Between its commits the changes are a transaction: a run that fails
+// (its reader threw, a write failed) drops what it did not commit, where closing the database
+// would commit it. Xapian's own flushes (every XAPIAN_FLUSH_THRESHOLD changes) never commit
+// inside a transaction, so no commit carries documents without their alias links.
+class Upsert {
+ public:
+  Upsert(Xapian::WritableDatabase& db, const IndexOptions& options)
+      : db_(db), options_(options), graph_(load_alias_graph(db)) {
+    // The change entry starts from a killed run's, whose committed trials this run finds
+    // unchanged; it is kept in the metadata with every commit, so that no run's changes are
+    // lost.
+    change_.time = now_iso();
+    change_.mode = "update";
+    if (auto pending = pending_change(db, options.db_path)) change_ = std::move(*pending);
+    earlier_ = Counts{change_.added_count, change_.replaced_count, change_.removed_count};
+    db_.begin_transaction();
+  }
+
+  /// One document, in input order; commits every commit_every written documents, or sooner
+  /// when they weigh commit_bytes.
+  void write(BuiltDocument& built, IndexSummary& summary) {
+    // Each trial is counted once, by what it was before the run and what it is after: a trial
+    // that two inputs hold (a zip and an NDJSON) is one duplicate, not two replacements.
+    auto [entry, first_copy] = in_run_.try_emplace(built.id_term);
+    if (!first_copy) ++summary.duplicates;
+    if (apply_document(db_, built, entry->second, first_copy, graph_, change_) ==
+        Applied::Unchanged)
+      return;
+    bytes_since_commit_ += pending_bytes(built.document);
+    if (++since_commit_ < options_.commit_every && bytes_since_commit_ < options_.commit_bytes)
+      return;
+    store_alias_graph(db_, graph_);  // the links of exactly the documents committed
+    db_.set_metadata(std::string(kMetaPendingChange), change_to_json(change_));
+    db_.commit_transaction();
+    db_.begin_transaction();
+    since_commit_ = bytes_since_commit_ = 0;
+  }
+
+  /// Removes the trials of options.remove_ids that the run did not read.
+  void remove_unread(IndexSummary& summary) {
+    for (const auto& nct_id : options_.remove_ids) {
+      const std::string term = id_term(nct_id);
+      if (in_run_.count(term) || db_.postlist_begin(term) == db_.postlist_end(term)) continue;
+      db_.delete_document(term);
+      graph_.remove_provenance(nct_id);
+      if (change_.removed.size() < kMaxLoggedIds) change_.removed.push_back(nct_id);
+      ++summary.removed;
+    }
+  }
+
+  /// Counts the run's trials, commits the documents and their links, then lexicons, synonyms,
+  /// metadata and the change log entry as one more transaction, so that a failure there (a
+  /// lexicon that cannot be stored) changes none of them.
+  void finish(const std::vector<std::string>& sources, const std::vector<LexiconImport>& lexicons,
+              Clock::time_point start, IndexSummary& summary) {
+    for (const auto& [term, t] : in_run_) {
+      if (!t.existed)
+        ++summary.added;
+      else if (t.hash == t.start_hash)
+        ++summary.unchanged;
+      else
+        ++summary.replaced;
+    }
+    store_alias_graph(db_, graph_);
+    db_.commit_transaction();
+    summary.generation = live_generation(options_.db_path).value_or("");
+    db_.begin_transaction(false);
+    try {
+      finish_database(db_, graph_, sources, lexicons, options_, summary);
+      summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      db_.set_metadata(std::string(kMetaLastRun), summary_to_json(summary));
+      // The entry is logged before the transaction that clears it commits: killed in between,
+      // the next run finds it logged (same time) and does not log it twice.
+      db_.set_metadata(std::string(kMetaPendingChange), "");
+      change_.added_count = earlier_.added + summary.added;
+      change_.replaced_count = earlier_.replaced + summary.replaced;
+      change_.removed_count = earlier_.removed + summary.removed;
+      if (change_.added_count || change_.replaced_count || change_.removed_count) {
+        change_.generation = summary.generation;
+        change_.documents = summary.documents;
+        append_change(options_.db_path, change_);
+      }
+      db_.commit_transaction();
+    } catch (...) {
+      db_.cancel_transaction();
+      throw;
+    }
+    summary.status_changes = change_.status_changes.size();
+  }
+
+ private:
+  Xapian::WritableDatabase& db_;
+  const IndexOptions& options_;
+  AliasGraph graph_;
+  ChangeEntry change_;
+  struct Counts {
+    std::uint64_t added = 0, replaced = 0, removed = 0;
+  };
+  Counts earlier_;  ///< a killed run's counts, carried into this run's entry
+  std::unordered_map<std::string, RunTrial> in_run_;
+  std::uint64_t since_commit_ = 0, bytes_since_commit_ = 0;
+};
+
 // Upserts into the live database: new trials added, changed ones replaced, unchanged ones
-// skipped by content hash. Commits every options.commit_every documents, so a killed run leaves
-// the database at its last commit and the next run completes the work.
+// skipped by content hash. Reader → builders (any free one takes the next trial) → this thread,
+// the writer, in input order. Commits every options.commit_every documents, so a killed run
+// leaves the database at its last commit and the next run completes the work.
 IndexSummary update_live(const std::vector<std::string>& sources,
                          const std::vector<LexiconImport>& lexicons, const IndexOptions& options,
                          const IndexCallbacks& callbacks) {
@@ -457,13 +583,10 @@ IndexSummary update_live(const std::vector<std::string>& sources,
 
   IndexSummary summary;
   std::mutex summary_mutex;
-
-  // Reader → builders (any free one takes the next trial) → this thread, the writer, in
-  // input order.
   std::atomic<std::uint64_t> consumed{0};
   const std::uint64_t total_bytes = callbacks.progress ? source_bytes(sources) : 0;
   ReadCounts counts;
-  OrderedResults results;
+  OrderedResults results;  // before the pipeline, whose destructor cancels it
   TrialPipeline::Options pipeline_options;
   pipeline_options.workers = options.threads;
   pipeline_options.queue_capacity = 512;
@@ -478,40 +601,10 @@ IndexSummary update_live(const std::vector<std::string>& sources,
         counts =
             options.read ? options.read(sink, &consumed) : read_sources(sources, sink, &consumed);
       },
-      [&](unsigned worker, TrialPipeline& p) {
-        DocumentBuilder builder;
-        while (auto item = p.next(worker)) {
-          std::optional<BuiltDocument> built;
-          try {
-            built = builder.build(item->trial);
-          } catch (const std::exception& e) {
-            p.skipped(item->trial.origin,
-                      fmt::format("{}: cannot index: {}", item->trial.nct_id, e.what()));
-          } catch (const Xapian::Error& e) {
-            p.skipped(item->trial.origin,
-                      fmt::format("{}: cannot index: {}", item->trial.nct_id, e.get_msg()));
-          }
-          results.put(item->seq, std::move(built));
-        }
-      });
+      build_into(results));
 
-  // Writer: this thread.
-  AliasGraph graph = load_alias_graph(db);
-  // The change entry starts from a killed run's, whose committed trials this run finds unchanged;
-  // it is kept in the metadata with every commit, so that no run's changes are lost.
-  ChangeEntry change;
-  change.time = now_iso();
-  change.mode = "update";
-  if (auto pending = pending_change(db, options.db_path)) change = std::move(*pending);
-  const std::uint64_t earlier_added = change.added_count, earlier_replaced = change.replaced_count,
-                      earlier_removed = change.removed_count;
-  std::uint64_t since_commit = 0, records = 0, bytes_since_commit = 0;
-  std::unordered_map<std::string, RunTrial> in_run;
-  // Between our commits the changes are a transaction: a run that fails (its reader threw, a
-  // write failed) drops what it did not commit, where closing the database would commit it.
-  // Xapian's own flushes (every XAPIAN_FLUSH_THRESHOLD changes) never commit inside a
-  // transaction, so no commit carries documents without their alias links.
-  db.begin_transaction();
+  Upsert upsert(db, options);
+  std::uint64_t records = 0;
   auto last_progress = Clock::now();
   auto report = [&](bool force) {
     auto now = Clock::now();
@@ -525,81 +618,19 @@ IndexSummary update_live(const std::vector<std::string>& sources,
     auto next = results.next(std::chrono::milliseconds(200));
     if (!next) {
       if (results.done()) break;
-      report(false);
-      continue;
-    }
-    ++records;
-    if (!*next) continue;
-    BuiltDocument& built = **next;
-    // Each trial is counted once, by what it was before the run and what it is after: a trial
-    // that two inputs hold (a zip and an NDJSON) is one duplicate, not two replacements.
-    auto [run_entry, first_copy] = in_run.try_emplace(built.id_term);
-    if (!first_copy) ++summary.duplicates;
-    if (apply_document(db, built, run_entry->second, first_copy, graph, change) ==
-        Applied::Unchanged) {
-      report(false);
-      continue;
-    }
-    bytes_since_commit += pending_bytes(built.document);
-    if (++since_commit >= options.commit_every || bytes_since_commit >= options.commit_bytes) {
-      store_alias_graph(db, graph);  // the links of exactly the documents committed
-      db.set_metadata(std::string(kMetaPendingChange), change_to_json(change));
-      db.commit_transaction();
-      db.begin_transaction();
-      since_commit = 0;
-      bytes_since_commit = 0;
+    } else {
+      ++records;
+      if (*next) upsert.write(**next, summary);  // empty: a trial that could not be built
     }
     report(false);
   }
   pipeline.wait();  // the reader's or a builder's error, if one stopped the pipeline
-  for (const auto& nct_id : options.remove_ids) {
-    const std::string term = id_term(nct_id);
-    if (in_run.count(term) || db.postlist_begin(term) == db.postlist_end(term)) continue;
-    db.delete_document(term);
-    graph.remove_provenance(nct_id);
-    if (change.removed.size() < kMaxLoggedIds) change.removed.push_back(nct_id);
-    ++summary.removed;
-  }
-  for (const auto& [term, t] : in_run) {
-    if (!t.existed)
-      ++summary.added;
-    else if (t.hash == t.start_hash)
-      ++summary.unchanged;
-    else
-      ++summary.replaced;
-  }
-
+  upsert.remove_unread(summary);
   summary.read = records;
   summary.inputs = counts.inputs;
   summary.input_errors = counts.input_errors;
   summary.bytes = counts.bytes;
-  // The documents and their links first; then lexicons, synonyms and metadata as one
-  // transaction, so that a failure there (a lexicon that cannot be stored) changes none of them.
-  store_alias_graph(db, graph);
-  db.commit_transaction();
-  summary.generation = live_generation(options.db_path).value_or("");
-  db.begin_transaction(false);
-  try {
-    finish_database(db, graph, sources, lexicons, options, summary);
-    summary.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    db.set_metadata(std::string(kMetaLastRun), summary_to_json(summary));
-    // The entry is logged before the transaction that clears it commits: killed in between, the
-    // next run finds it logged (same time) and does not log it twice.
-    db.set_metadata(std::string(kMetaPendingChange), "");
-    change.added_count = earlier_added + summary.added;
-    change.replaced_count = earlier_replaced + summary.replaced;
-    change.removed_count = earlier_removed + summary.removed;
-    if (change.added_count || change.replaced_count || change.removed_count) {
-      change.generation = summary.generation;
-      change.documents = summary.documents;
-      append_change(options.db_path, change);
-    }
-    db.commit_transaction();
-  } catch (...) {
-    db.cancel_transaction();
-    throw;
-  }
-  summary.status_changes = change.status_changes.size();
+  upsert.finish(sources, lexicons, start, summary);
   report(true);
   return summary;
 }
