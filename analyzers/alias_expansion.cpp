@@ -1,6 +1,7 @@
 #include "analyzers/alias_expansion.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <deque>
 #include <map>
 #include <set>
@@ -36,6 +37,30 @@ constexpr std::size_t kHubSample = 48;
 bool is_code(const std::string& key) {
   auto code = canonical_code(key);
   return code && *code == key;
+}
+
+// A code and a longer name that has it as one of its words ("gp100" and "gp100 antigen", "gp100
+// peptide"): the code's search finds that name's records already, and the other way the link
+// would widen one product to every product named after the code (a protein and its peptides).
+bool code_and_name_built_on_it(const std::string& a, const std::string& b) {
+  auto built_on = [](const std::string& code, std::string_view name) {
+    if (name == code || !is_code(code)) return false;
+    // the name's words: runs of letters, digits and hyphens ("gp100:209-217(210m)" has three)
+    auto in_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; };
+    for (std::size_t i = 0; i < name.size();) {
+      if (!in_word(name[i])) {
+        ++i;
+        continue;
+      }
+      std::size_t end = i;
+      while (end < name.size() && in_word(name[end])) ++end;
+      if (end - i < name.size())  // a word, not the whole name
+        if (auto c = canonical_code(name.substr(i, end - i)); c && *c == code) return true;
+      i = end;
+    }
+    return false;
+  };
+  return built_on(a, b) || built_on(b, a);
 }
 
 // Lexicon names that cannot name anything on their own: a stopword, a dose, and for drugs an
@@ -111,6 +136,8 @@ struct AliasExpander::Impl {
         [&](const std::string& a, const std::string& b, const std::vector<std::string>& provs) {
           if (!linkable_name(a) || !linkable_name(b)) {
             ++dropped["not a drug name"];
+          } else if (code_and_name_built_on_it(a, b)) {
+            ++dropped["a code and a name built on it"];
           } else if (provs.size() < kMinRecords && !is_code(a) && !is_code(b)) {
             ++dropped["stated by one record only"];
           } else if (lexicon_disagrees(a, b)) {

@@ -48,7 +48,8 @@ using DistinctFn = std::function<bool(const std::string&, const std::string&)>;
 /// are NCT ids) and lexicon entries. Built once per run or query; expand() is read-only.
 ///
 /// Rules, each a named step below:
-/// - a harvested link is dropped when either name is not linkable (alias_rules.hpp), when a
+/// - a harvested link is dropped when either name is not linkable (alias_rules.hpp), when one
+///   is a code and the other a longer name built on it ("gp100", "gp100 peptide"), when a
 ///   lexicon files its two names under different entries only, when the corpus shows them as
 ///   different interventions (`distinct`), or when either name is a hub: a name linked to
 ///   several names that are themselves different drugs ("chemotherapy");

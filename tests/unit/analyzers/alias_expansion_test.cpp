@@ -99,6 +99,20 @@ TEST_CASE("links that contradict evidence are dropped", "[analyzers][aliases]") 
   CHECK(e.accepted_links() == 2);
 }
 
+TEST_CASE("a code never links to a longer name built on it", "[analyzers][aliases]") {
+  AliasGraph g;
+  link(g, "gp100 antigen", "gp100");  // the protein, whose peptides are other drugs
+  link(g, "gp100:209-217(210M) peptide", "GP-100");
+  link(g, "CC-97540 cells", "CC-97540", 3);
+  link(g, "CC-97540", "BMS-986353");  // two codes: kept
+  link(g, "gp100 antigen", "melanocyte protein pmel", 3);
+  AliasExpander e(g, {}, nullptr);
+  CHECK(keys(e.expand("gp100 antigen", AliasMode::On)) == Keys{"melanocyte protein pmel"});
+  CHECK(keys(e.expand("gp100", AliasMode::On)).empty());
+  CHECK(keys(e.expand("CC-97540", AliasMode::On)) == Keys{"bms986353"});
+  CHECK(e.dropped_links().at("a code and a name built on it") == 3);
+}
+
 TEST_CASE("a code goes to the drug most records give it to", "[analyzers][aliases]") {
   AliasGraph g;
   link(g, "prednisone", "NSC-10023", 5);
