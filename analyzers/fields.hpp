@@ -12,7 +12,7 @@ namespace trialsearch {
 
 /// Bump when terms, prefixes, slots or analysis change: a database built with another version
 /// is refused with a message that says to reindex.
-inline constexpr std::string_view kSchemaVersion = "trialsearch-schema-8";
+inline constexpr std::string_view kSchemaVersion = "trialsearch-schema-9";
 
 /// Word terms are stems, and only stems: the indexer's TermGenerator and the QueryParser both
 /// stem every word (STEM_ALL), phrases included, so "nephritis" is indexed and searched as
@@ -93,6 +93,8 @@ inline constexpr std::array kFields{
             "an intervention's own name exactly (not its other names)"},
   FieldSpec{"condition-name",  "conditionname",              "XCN",  FieldKind::Filter, 0, false, false,
             "a listed condition exactly, whole (\"lupus nephritis\"); what SLE, LN expand to"},
+  FieldSpec{"keyword-name",    "keywordname",                "XKN",  FieldKind::Filter, 0, false, false,
+            "a keyword exactly, whole (\"quality of life\")"},
   FieldSpec{"mesh-term",       "meshterm",                   "XMT",  FieldKind::Filter, 0, false, false,
             "a MeSH term exactly (\"lupus nephritis\")"},
   FieldSpec{"mesh-id",         "meshid",                     "XMI",  FieldKind::Filter, 0, false, false,

@@ -39,7 +39,7 @@ int run_match(MatchCommandOptions& o) {
   // --eligible-only) instead of being search's filters.
   SearchFilters& f = m.search.filters;
   if (f.age_years) m.age_years = *f.age_years;
-  if (!f.sex.empty()) m.sex = f.sex.front();
+  if (!f.sex.empty()) m.sex = f.sex.front();  // one value: the parser refuses more
   f.age_years.reset();
   f.sex.clear();
   prepare_output(m.search, o.format);
@@ -66,9 +66,19 @@ void setup_match(CLI::App& app, int& exit_code) {
   add_filter_options(*sub, o->match.search.filters);
   sub->get_option("--age")->description(
       "the patient's age in years (else read from the text: \"66-year-old\")");
-  sub->get_option("--sex")->description(
-      "the patient's sex, female or male (else read from the text: \"woman\", \"boy\")");
-  sub->get_option("--sex")->check(CLI::IsMember({"female", "male"}));
+  // search's --sex is a list of filter values; here it is the patient's one sex: a second value
+  // (a comma or the option given twice) is refused by the parser.
+  sub->get_option("--sex")
+      ->description(
+          "the patient's sex, female or male (else read from the text: \"woman\", \"boy\")")
+      ->check(CLI::Validator(
+                  [](const std::string&) {
+                    return std::string(
+                        "the patient's sex is one value (female or male), not a list");
+                  },
+                  "")
+                  .application_index(1))
+      ->check(CLI::IsMember({"female", "male"}));
   sub->add_flag("--eligible-only", o->match.eligible_only,
                 "leave out trials whose age limits or sex exclude the patient (by default they "
                 "are ranked lower)");

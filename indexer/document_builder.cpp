@@ -209,6 +209,10 @@ BuiltDocument DocumentBuilder::build(const Trial& t) {
     if (!key.empty())
       doc.add_term(make_term(field("condition-name").prefix, key), field("condition").weight);
   }
+  // each keyword whole, keyed as a condition is: a name `match` can find in a description
+  for (const auto& k : t.keywords)
+    if (std::string key = alias_key(k); !key.empty())
+      doc.add_boolean_term(make_term(field("keyword-name").prefix, key));
 
   for (const auto& i : t.interventions) {
     index_text(field("intervention"), i.name);

@@ -49,6 +49,11 @@ constexpr std::size_t kFirstPassWords = 24;
 constexpr Xapian::doccount kCandidates = 500;
 // The best matches re-ranked by eligibility: the page comes from them.
 constexpr Xapian::doccount kRerankDepth = 200;
+// A name found only among the trials' keywords is a concept when its rarest word is in at most
+// this share of the trials (in free text, summary or eligibility): keywords are free text, and
+// "history", "physical examination", "blood pressure" or "female" are keywords of some trial.
+// Measured at 0.2% to 20%, and without a limit (docs/benchmarks, "match: keywords").
+constexpr double kKeywordMaxShare = 0.005;
 constexpr double kDaysPerYear = 365.0;
 // What the indexer stores for a trial without a maximum age (document_builder).
 constexpr double kNoMaxAgeDays = 1e6;
@@ -65,7 +70,7 @@ std::string prefix_of(const FieldSpec* spec) {
 }
 
 // The vocabularies that hold `name`, as a listed condition, a MeSH term, an intervention
-// name, or a key with an alias list.
+// name, a keyword, or a key with an alias list.
 std::vector<std::string> sources_of(const Xapian::Database& db, const std::string& name) {
   std::vector<std::string> sources;
   const std::string key = alias_key(name);
@@ -75,14 +80,34 @@ std::vector<std::string> sources_of(const Xapian::Database& db, const std::strin
   if (db.term_exists(make_term(field("mesh-term").prefix, filter_value(name))))
     sources.emplace_back("mesh");
   if (db.term_exists(make_term(field("drug-name").prefix, key))) sources.emplace_back("drug");
+  if (db.term_exists(make_term(field("keyword-name").prefix, key))) sources.emplace_back("keyword");
   if (!alias_terms(db, key, AliasMode::On, AliasScope::DrugField).empty() ||
       !alias_terms(db, key, AliasMode::On, AliasScope::ConditionField).empty())
     sources.emplace_back("alias");
   return sources;
 }
 
+// Whether the words first..first+n of `p` are specific enough to be a concept that only keywords
+// name: the rarest of them is in at most kKeywordMaxShare of the trials, in a field of
+// kWordFields, or in one trial.
+bool is_specific(const Xapian::Database& db, const PatientText& p, std::size_t first,
+                 std::size_t n) {
+  Xapian::doccount rarest = db.get_doccount();
+  for (std::size_t i = first; i < first + n; ++i) {
+    const std::string stem = stem_of(p.words[i]);
+    Xapian::doccount most = 0;
+    for (auto f : kWordFields)
+      most = std::max(most, db.get_termfreq(make_term(prefix_of(f), stem)));
+    rarest = std::min(rarest, most);
+  }
+  // one trial is always few (a database of under 200 trials)
+  return rarest <= std::max(1.0, kKeywordMaxShare * db.get_doccount());
+}
+
 // The longest names of the vocabulary in each clause, each run of words of one role; a name
-// inside a longer one found already is not listed again.
+// inside a longer one found already is not listed again, unless only keywords name the longer
+// one (a keyword is weaker evidence than a listed condition, a MeSH term or a drug: measured
+// better, docs/benchmarks "match: keywords"); a name only keywords name is kept when specific.
 std::vector<PatientConcept> find_concepts(const Xapian::Database& db, const PatientText& p) {
   std::vector<PatientConcept> found;
   for (std::size_t c = 0; c < p.clause_starts.size(); ++c) {
@@ -103,7 +128,10 @@ std::vector<PatientConcept> find_concepts(const Xapian::Database& db, const Pati
         std::string name = words_from(p, i, n);
         auto sources = sources_of(db, name);
         if (sources.empty()) continue;
-        std::fill(taken.begin() + (i - start), taken.begin() + (i - start + n), true);
+        const bool keyword_only = sources == std::vector<std::string>{"keyword"};
+        if (keyword_only && !is_specific(db, p, i, n)) continue;
+        if (!keyword_only)
+          std::fill(taken.begin() + (i - start), taken.begin() + (i - start + n), true);
         // listed once per role: the first place it is found
         if (std::none_of(found.begin(), found.end(),
                          [&](const PatientConcept& f) { return f.name == name && f.role == role; }))

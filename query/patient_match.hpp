@@ -1,7 +1,7 @@
 /// @brief `match`: the trials a patient described in plain text could join. The description's
 /// concepts are found in the index's own vocabulary (listed conditions, MeSH terms, intervention
-/// names and alias lists), its words weighed, and trials whose age limits or sex exclude the
-/// patient ranked lower (or left out).
+/// names, keywords and alias lists), its words weighed, and trials whose age limits or sex exclude
+/// the patient ranked lower (or left out).
 #pragma once
 
 #include <xapian.h>
@@ -26,7 +26,7 @@ inline constexpr std::size_t kMaxConceptWords = 6;
 /// A name from the index's vocabulary found in the description.
 struct PatientConcept {
   std::string name;                  ///< its words, folded ("breast cancer")
-  std::vector<std::string> sources;  ///< "condition", "mesh", "drug", "alias"
+  std::vector<std::string> sources;  ///< "condition", "mesh", "drug", "keyword", "alias"
   WordRole role = WordRole::Positive;
   std::size_t first_word = 0;  ///< index into PatientText::words
   std::size_t word_count = 0;

@@ -576,7 +576,8 @@ std::string translate_expert_syntax(std::string_view text) {
 std::string filter_term(const FieldSpec& spec, std::string_view value) {
   if (spec.name == "phase") return phase_terms(value).front();
   // whole names, keyed as the alias graph keys them
-  if (spec.name == "drug-name" || spec.name == "drug-primary" || spec.name == "condition-name")
+  if (spec.name == "drug-name" || spec.name == "drug-primary" || spec.name == "condition-name" ||
+      spec.name == "keyword-name")
     return make_term(spec.prefix, alias_key(value));
   return make_term(spec.prefix, filter_value(value));
 }

@@ -32,6 +32,14 @@ struct Matched {
     for (auto c : doc["patient"][list].get_array()) out.emplace_back(std::string_view(c["name"]));
     return out;
   }
+  // whether --explain's summary has a line that starts with `start` and names `part`
+  bool summary_has(std::string_view start, std::string_view part) {
+    for (auto line : doc["explain_summary"].get_array()) {
+      std::string_view l(line);
+      if (l.starts_with(start) && l.find(part) != std::string_view::npos) return true;
+    }
+    return false;
+  }
 };
 
 void run_match(Matched& m, std::vector<std::string> args, const std::string& stdin_text = {}) {
@@ -113,13 +121,7 @@ TEST_CASE("match: the eligibility check ranks excluded trials lower, or leaves t
       std::string::npos);
   CHECK(excluded_eligibility.find("sex female excluded (trial: male): ranked lower") !=
         std::string::npos);
-  std::vector<std::string> summary;
-  for (auto line : ranked.doc["explain_summary"].get_array())
-    summary.emplace_back(std::string_view(line));
-  CHECK(std::any_of(summary.begin(), summary.end(), [](const std::string& l) {
-    return l.rfind("negated", 0) == 0 &&
-           l.find("ankylosing spondylitis (condition)") != std::string::npos;
-  }));
+  CHECK(ranked.summary_has("negated", "ankylosing spondylitis (condition)"));
 }
 
 TEST_CASE("match: query syntax is text; standard input; the word limit", "[e2e][match][limits]") {
@@ -163,4 +165,53 @@ TEST_CASE("search on pasted text: no phrase required, no field refused, any word
   auto short_query = run_cli({"search", "--db", corpus_db(), "--json", "\"lupus nephritis\""});
   CHECK(std::string_view(parser.parse(short_query.out)["parsed"]).find("PHRASE") !=
         std::string_view::npos);
+}
+
+TEST_CASE("match --explain lists a keyword of the index as a concept from \"keyword\"",
+          "[e2e][match][keyword]") {
+  // "pregnancy registry" is only a keyword (NCT09900002's), no condition, MeSH term or drug
+  Matched m;
+  run_match(m, {"--explain", "--", kLupusPatient + " She is enrolled in a pregnancy registry."});
+  bool from_keyword = false;
+  for (auto c : m.doc["patient"]["concepts"].get_array()) {
+    if (std::string_view(c["name"]) != "pregnancy registry") continue;
+    std::vector<std::string> sources;
+    for (auto s : c["sources"].get_array()) sources.emplace_back(std::string_view(s));
+    from_keyword = sources == std::vector<std::string>{"keyword"};
+  }
+  CHECK(from_keyword);
+  CHECK(m.summary_has("concepts:", "pregnancy registry (keyword)"));
+  // without it, no such concept
+  Matched plain;
+  run_match(plain, {"--", kLupusPatient});
+  CHECK_FALSE(has(plain.names("concepts"), "pregnancy registry"));
+}
+
+TEST_CASE("match --sex is the patient's one sex: a list is a usage error", "[e2e][match][cli]") {
+  for (std::vector<std::string> list : {std::vector<std::string>{"--sex", "female,male"},
+                                        {"--sex", "female", "--sex", "male"},
+                                        {"--sex=male,female"}}) {
+    std::vector<std::string> args{"match", "--db", corpus_db(), "--ids"};
+    args.insert(args.end(), list.begin(), list.end());
+    args.insert(args.end(), {"--", kLupusPatient});
+    auto r = run_cli(args);
+    INFO(r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    // one line, naming the option
+    CHECK(r.err ==
+          "trialsearch: --sex: the patient's sex is one value (female or male), not a list\n");
+  }
+  auto bad = run_cli({"match", "--db", corpus_db(), "--sex", "woman", "--", kLupusPatient});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("--sex") != std::string::npos);
+  // one value works (and overrides the text: the men-only trial is admitted)
+  Matched male;
+  run_match(male, {"--sex", "male", "--eligible-only", "--", kLupusPatient});
+  CHECK(std::string_view(male.doc["patient"]["sex"]) == "male");
+  CHECK(has(male.ids, "NCT09900006"));
+  // search's --sex is still a list of filter values
+  auto search = run_cli({"search", "--db", corpus_db(), "--ids", "--sex", "female,male", "lupus"});
+  CHECK(search.exit_code == 0);
+  CHECK_FALSE(search.out.empty());
 }
