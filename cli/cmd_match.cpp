@@ -78,7 +78,8 @@ void setup_match(CLI::App& app, int& exit_code) {
                   },
                   "")
                   .application_index(1))
-      ->check(CLI::IsMember({"female", "male"}));
+      ->check(CLI::IsMember({"female", "male"}))
+      ->expected(1);  // help shows one value
   sub->add_flag("--eligible-only", o->match.eligible_only,
                 "leave out trials whose age limits or sex exclude the patient (by default they "
                 "are ranked lower)");
