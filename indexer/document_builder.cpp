@@ -1,5 +1,6 @@
 #include "indexer/document_builder.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <set>
 #include <stdexcept>
@@ -185,6 +186,17 @@ void DocumentBuilder::index_text(const FieldSpec& spec, std::string_view text,
   }
 }
 
+std::optional<BuiltDocument> DocumentBuilder::try_build(const Trial& trial, std::string& why) {
+  try {
+    return build(trial);
+  } catch (const std::exception& e) {
+    why = fmt::format("{}: cannot index: {}", trial.nct_id, e.what());
+  } catch (const Xapian::Error& e) {
+    why = fmt::format("{}: cannot index: {}", trial.nct_id, e.get_msg());
+  }
+  return std::nullopt;
+}
+
 BuiltDocument DocumentBuilder::build(const Trial& t) {
   BuiltDocument out;
   Xapian::Document doc;
@@ -319,6 +331,9 @@ BuiltDocument DocumentBuilder::build(const Trial& t) {
 
   add_spelling_words(t.brief_title, out.spelling_words);
   for (const auto& c : t.conditions) add_spelling_words(c, out.spelling_words);
+  std::sort(out.spelling_words.begin(), out.spelling_words.end());
+  out.spelling_words.erase(std::unique(out.spelling_words.begin(), out.spelling_words.end()),
+                           out.spelling_words.end());
 
   doc.set_data(record_data(data));
   // The door: every term above comes from make_term() or the TermGenerator, both within the

@@ -4,6 +4,7 @@
 
 #include <xapian.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,7 @@ struct BuiltDocument {
   /// Alias groups the record states: an intervention's name with its other names, and
   /// "CODE (OTHER-CODE)" pairs in titles. Names as written; the writer links them.
   std::vector<std::vector<std::string>> alias_groups;
-  std::vector<std::string> spelling_words;  ///< words for "did you mean"
+  std::vector<std::string> spelling_words;  ///< words for "did you mean", sorted, each once
 };
 
 /// Builds documents. Not thread-safe: one builder per thread (each owns a TermGenerator).
@@ -32,6 +33,9 @@ class DocumentBuilder {
   /// Throws std::length_error (never a Xapian error) for a document Xapian would refuse, so
   /// that the writer skips the record instead of losing its uncommitted batch.
   BuiltDocument build(const Trial& trial);
+  /// build(), or nullopt when the trial cannot be indexed, with `why` set to the message the
+  /// writers report as the record's skip ("NCT...: cannot index: ...").
+  std::optional<BuiltDocument> try_build(const Trial& trial, std::string& why);
 
  private:
   void index_text(const FieldSpec& spec, std::string_view text, unsigned weight_override = 0);

@@ -437,9 +437,6 @@ Applied apply_document(Xapian::WritableDatabase& db, BuiltDocument& built, RunTr
   }
   seen.hash = built.content_hash;
   for (const auto& g : built.alias_groups) graph.link_group(g, built.nct_id);
-  std::sort(built.spelling_words.begin(), built.spelling_words.end());
-  built.spelling_words.erase(std::unique(built.spelling_words.begin(), built.spelling_words.end()),
-                             built.spelling_words.end());
   for (const auto& w : built.spelling_words) db.add_spelling(w);
   return Applied::Written;
 }
@@ -449,17 +446,10 @@ Applied apply_document(Xapian::WritableDatabase& db, BuiltDocument& built, RunTr
 TrialPipeline::Work build_into(OrderedResults& results) {
   return [&results](unsigned worker, TrialPipeline& p) {
     DocumentBuilder builder;
+    std::string why;
     while (auto item = p.next(worker)) {
-      std::optional<BuiltDocument> built;
-      try {
-        built = builder.build(item->trial);
-      } catch (const std::exception& e) {
-        p.skipped(item->trial.origin,
-                  fmt::format("{}: cannot index: {}", item->trial.nct_id, e.what()));
-      } catch (const Xapian::Error& e) {
-        p.skipped(item->trial.origin,
-                  fmt::format("{}: cannot index: {}", item->trial.nct_id, e.get_msg()));
-      }
+      auto built = builder.try_build(item->trial, why);
+      if (!built) p.skipped(item->trial.origin, why);
       results.put(item->seq, std::move(built));
     }
   };

@@ -59,13 +59,13 @@ void build_one_shard(TrialPipeline& pipeline, unsigned shard, const std::string&
   std::unordered_map<std::string, Held> seen;
   while (auto item = pipeline.next(shard)) {
     const Trial& t = item->trial;
-    BuiltDocument built;
-    try {
-      built = builder.build(t);
-    } catch (const std::exception& e) {
-      pipeline.skipped(t.origin, fmt::format("{}: cannot index: {}", t.nct_id, e.what()));
+    std::string why;
+    auto maybe = builder.try_build(t, why);
+    if (!maybe) {
+      pipeline.skipped(t.origin, why);
       continue;
     }
+    BuiltDocument& built = *maybe;
     if (in_segment >= options.segment_size) next_segment();
     // A shard starts empty and sees every copy of its ids: a new id is added without the
     // unique-term lookup that replace_document() makes. A copy of an id that an earlier
@@ -95,10 +95,6 @@ void build_one_shard(TrialPipeline& pipeline, unsigned shard, const std::string&
     }
     if (!built.alias_groups.empty())
       out.alias_groups.emplace_back(built.nct_id, std::move(built.alias_groups));
-    std::sort(built.spelling_words.begin(), built.spelling_words.end());
-    built.spelling_words.erase(
-        std::unique(built.spelling_words.begin(), built.spelling_words.end()),
-        built.spelling_words.end());
     for (const auto& w : built.spelling_words) db.add_spelling(w);
     if (added) ++in_segment;
     if (++since_commit >= options.commit_every) {
@@ -122,7 +118,7 @@ void build_one_shard(TrialPipeline& pipeline, unsigned shard, const std::string&
 ShardBuildResult build_shards(const std::function<void(TrialSink&)>& read,
                               const ShardBuildOptions& options,
                               const std::function<void(const Origin&, std::string_view)>& skipped) {
-  unsigned n = options.shards ? options.shards : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned n = TrialPipeline::worker_count(options.shards);
   fs::path work = fs::path(options.output).string() + ".shards";
   std::error_code ec;
   fs::remove_all(work, ec);

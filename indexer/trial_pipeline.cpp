@@ -26,8 +26,7 @@ class TrialPipeline::Sink : public TrialSink {
 };
 
 TrialPipeline::TrialPipeline(Options options, Read read, Work work) : options_(std::move(options)) {
-  const unsigned n =
-      options_.workers ? options_.workers : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned n = worker_count(options_.workers);
   const std::size_t n_queues = options_.route ? n : 1;
   for (std::size_t i = 0; i < n_queues; ++i)
     queues_.push_back(std::make_unique<BoundedQueue<SequencedTrial>>(options_.queue_capacity));
@@ -52,6 +51,10 @@ TrialPipeline::TrialPipeline(Options options, Read read, Work work) : options_(s
     }
     close_queues();  // the end of the input: the workers drain their queues
   });
+}
+
+unsigned TrialPipeline::worker_count(unsigned requested) {
+  return requested ? requested : std::max(1u, std::thread::hardware_concurrency());
 }
 
 TrialPipeline::~TrialPipeline() {

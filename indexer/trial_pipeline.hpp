@@ -66,7 +66,8 @@ class TrialPipeline {
   void stop();
   /// Joins the reader and the workers, then rethrows the first error, if any.
   void wait();
-  unsigned workers() const { return static_cast<unsigned>(threads_.size()); }
+  /// The workers a pipeline runs for Options::workers `requested`: 0 = one per core.
+  static unsigned worker_count(unsigned requested);
   /// Trials read so far (all of them once wait() returned).
   std::uint64_t read() const { return read_.load(); }
 
