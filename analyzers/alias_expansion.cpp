@@ -1,7 +1,6 @@
 #include "analyzers/alias_expansion.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <deque>
 #include <map>
 #include <set>
@@ -44,20 +43,10 @@ bool is_code(const std::string& key) {
 // would widen one product to every product named after the code (a protein and its peptides).
 bool code_and_name_built_on_it(const std::string& a, const std::string& b) {
   auto built_on = [](const std::string& code, std::string_view name) {
-    if (name == code || !is_code(code)) return false;
-    // the name's words: runs of letters, digits and hyphens ("gp100:209-217(210m)" has three)
-    auto in_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; };
-    for (std::size_t i = 0; i < name.size();) {
-      if (!in_word(name[i])) {
-        ++i;
-        continue;
-      }
-      std::size_t end = i;
-      while (end < name.size() && in_word(name[end])) ++end;
-      if (end - i < name.size())  // a word, not the whole name
-        if (auto c = canonical_code(name.substr(i, end - i)); c && *c == code) return true;
-      i = end;
-    }
+    if (!is_code(code)) return false;
+    // the codes a record's text holds (keys are lower case: no spaced forms)
+    for (const CodeMatch& m : find_codes(name, CodeContext::Record))
+      if (m.canonical == code && m.end - m.begin < name.size()) return true;  // not the whole name
     return false;
   };
   return built_on(a, b) || built_on(b, a);
