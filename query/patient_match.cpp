@@ -87,19 +87,29 @@ std::vector<std::string> sources_of(const Xapian::Database& db, const std::strin
   return sources;
 }
 
+// The most trials a stem is in, over the fields of kWordFields; the fields' terms that exist go
+// into `terms` when given.
+Xapian::doccount word_frequency(const Xapian::Database& db, const std::string& stem,
+                                std::vector<std::string>* terms = nullptr) {
+  Xapian::doccount most = 0;
+  for (auto f : kWordFields) {
+    std::string term = make_term(prefix_of(f), stem);
+    const Xapian::doccount tf = db.get_termfreq(term);
+    if (tf == 0) continue;
+    most = std::max(most, tf);
+    if (terms) terms->push_back(std::move(term));
+  }
+  return most;
+}
+
 // Whether the words first..first+n of `p` are specific enough to be a concept that only keywords
 // name: the rarest of them is in at most kKeywordMaxShare of the trials, in a field of
 // kWordFields, or in one trial.
 bool is_specific(const Xapian::Database& db, const PatientText& p, std::size_t first,
                  std::size_t n) {
   Xapian::doccount rarest = db.get_doccount();
-  for (std::size_t i = first; i < first + n; ++i) {
-    const std::string stem = stem_of(p.words[i]);
-    Xapian::doccount most = 0;
-    for (auto f : kWordFields)
-      most = std::max(most, db.get_termfreq(make_term(prefix_of(f), stem)));
-    rarest = std::min(rarest, most);
-  }
+  for (std::size_t i = first; i < first + n; ++i)
+    rarest = std::min(rarest, word_frequency(db, stem_of(p.words[i])));
   // one trial is always few (a database of under 200 trials)
   return rarest <= std::max(1.0, kKeywordMaxShare * db.get_doccount());
 }
@@ -199,14 +209,7 @@ std::vector<ScoredWord> scored_words(const Xapian::Database& db, const PatientTe
   std::vector<ScoredWord> out;
   const double docs = std::max<double>(1, db.get_doccount());
   for (auto& [stem, s] : by_stem) {
-    Xapian::doccount most = 0;
-    for (auto f : kWordFields) {
-      std::string term = make_term(prefix_of(f), stem);
-      Xapian::doccount tf = db.get_termfreq(term);
-      if (tf == 0) continue;
-      most = std::max(most, tf);
-      s.terms.push_back(std::move(term));
-    }
+    const Xapian::doccount most = word_frequency(db, stem, &s.terms);
     if (most == 0) continue;
     s.stem = stem;
     s.heft = s.count * std::log(1.0 + docs / most);
