@@ -208,6 +208,12 @@ bool read_value(simdjson::dom::element e, V& v) {
 
 }  // namespace json_detail
 
+/// Whether every member of `t` is empty: what JsonEmpty::Omit leaves out as a member.
+template <JsonDescribed T>
+bool json_empty(const T& t) {
+  return json_detail::all_empty(t);
+}
+
 /// `t` as JSON: an object for a described struct; a list, a map, text or a number otherwise.
 template <class T>
 void write_json(JsonWriter& w, const T& t) {

@@ -138,7 +138,7 @@ std::string trial_to_json(const Trial& t, std::size_t& content_end) {
   w.begin_object();
   write_json_members(w, t);
   content_end = w.str().size();  // the origin is written last: see content_hash()
-  if (!json_detail::all_empty(t.origin)) write_json(w.key(kOriginKey), t.origin);
+  if (!json_empty(t.origin)) write_json(w.key(kOriginKey), t.origin);
   w.end_object();
   return w.take();
 }
